@@ -1,0 +1,21 @@
+// Package netstat is leaklab's socket census: it reads the kernel's TCP
+// socket table (IPv4 and IPv6) through github.com/shirou/gopsutil/v3, never
+// by running netstat or ss, and counts sockets by process, port, side and
+// TCP state.
+//
+// Two facts shape the API:
+//
+//   - A socket in TIME_WAIT belongs to no process: its file descriptor is
+//     gone, only the kernel remembers the 4-tuple. A census by pid alone
+//     never sees it, so a Selector can choose sockets by port, and a port
+//     selection counts sockets that have no owner.
+//   - On loopback one process often holds both ends of a connection. The
+//     census therefore says which side each socket is on: the server side
+//     (its local port is the selected or a listening port), the client side
+//     (its remote port is the selected port) or the listener itself.
+//
+// A Snapshot keeps the sockets themselves, not only the counts, so a failed
+// check can print which sockets were there.
+//
+// The package knows nothing of HTTP.
+package netstat
