@@ -1,0 +1,153 @@
+package clients
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"time"
+
+	"github.com/leaklab/leaklab/internal/neterr"
+)
+
+// Run drives req with the load cfg describes and returns what happened.
+// It stops sending when the duration ends, ctx is cancelled or the cap is
+// reached, then waits for the requests in flight (at most DrainTimeout).
+// It does not Close req: the caller measures what req still holds first.
+func Run(ctx context.Context, req Requester, cfg LoadConfig) (Result, error) {
+	if err := cfg.Validate(); err != nil {
+		return Result{}, err
+	}
+	l := &load{cfg: cfg, req: req, start: time.Now(), causes: map[string]int64{}}
+	// Requests outlive ctx: Ctrl-C stops the sending, not the answers.
+	reqCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	defer cancel()
+	capped := l.send(ctx, reqCtx)
+	cancelled := l.drain(cancel)
+	res := l.result()
+	res.Cancelled = cancelled
+	if capped {
+		res.Capped = true
+		res.CapMessage = fmt.Sprintf("stopped sending: %s holds %d sockets, the -max-sockets cap is %d", req.Name(), req.OpenConns(), cfg.MaxSockets)
+	}
+	return res, nil
+}
+
+// send runs the ticks; it reports whether the socket cap stopped it.
+func (l *load) send(ctx, reqCtx context.Context) (capped bool) {
+	rng := rand.New(rand.NewPCG(l.cfg.Seed, l.cfg.Seed^0x9e3779b97f4a7c15))
+	var end <-chan time.Time
+	if l.cfg.Duration > 0 {
+		t := time.NewTimer(l.cfg.Duration)
+		defer t.Stop()
+		end = t.C
+	}
+	tick := time.NewTicker(l.cfg.Interval)
+	defer tick.Stop()
+	for {
+		n := 1 + rng.IntN(l.cfg.Extra+1)
+		for i := 0; i < n; i++ {
+			if l.overCap() {
+				return true
+			}
+			l.fire(reqCtx)
+		}
+		select {
+		case <-ctx.Done():
+			return false
+		case <-end:
+			return false
+		case <-tick.C:
+			l.report()
+		}
+	}
+}
+
+func (l *load) overCap() bool {
+	return l.cfg.MaxSockets > 0 && l.req.OpenConns() >= l.cfg.MaxSockets
+}
+
+// fire sends one request in its own goroutine.
+func (l *load) fire(ctx context.Context) {
+	l.sent.Add(1)
+	l.inFlight.Add(1)
+	l.wg.Add(1)
+	go func() {
+		defer l.wg.Done()
+		defer l.inFlight.Add(-1)
+		l.record(l.req.Do(ctx, l.cfg.Target))
+	}()
+}
+
+func (l *load) record(o Outcome) {
+	if o.Reused {
+		l.reused.Add(1)
+	}
+	if o.Dialled {
+		l.dials.Add(1)
+	}
+	cause := neterr.Cause(o.Err)
+	if cause == "" && o.Status >= 400 {
+		cause = fmt.Sprintf("http %d", o.Status)
+	}
+	if cause == "" {
+		l.ok.Add(1)
+		return
+	}
+	l.errs.Add(1)
+	l.mu.Lock()
+	l.causes[cause]++
+	l.mu.Unlock()
+}
+
+// drain waits for the in-flight requests, cancelling them after
+// DrainTimeout; it returns how many were still in flight then.
+func (l *load) drain(cancel context.CancelFunc) int64 {
+	done := make(chan struct{})
+	go func() { l.wg.Wait(); close(done) }()
+	var timeout <-chan time.Time
+	if l.cfg.DrainTimeout > 0 {
+		t := time.NewTimer(l.cfg.DrainTimeout)
+		defer t.Stop()
+		timeout = t.C
+	}
+	select {
+	case <-done:
+		return 0
+	case <-timeout:
+		left := l.inFlight.Load()
+		cancel()
+		<-done
+		return left
+	}
+}
+
+func (l *load) report() {
+	if l.cfg.OnTick != nil {
+		l.cfg.OnTick(l.status())
+	}
+}
+
+func (l *load) status() Status {
+	return Status{
+		Elapsed:   time.Since(l.start),
+		Sent:      l.sent.Load(),
+		OK:        l.ok.Load(),
+		Errors:    l.errs.Load(),
+		InFlight:  l.inFlight.Load(),
+		OpenConns: l.req.OpenConns(),
+	}
+}
+
+func (l *load) result() Result {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	causes := make(map[string]int64, len(l.causes))
+	for k, v := range l.causes {
+		causes[k] = v
+	}
+	return Result{
+		Variant: l.req.Name(), Elapsed: time.Since(l.start),
+		Requests: l.sent.Load(), OK: l.ok.Load(), Errors: l.errs.Load(),
+		ErrorsByCause: causes, Dials: l.dials.Load(), Reused: l.reused.Load(),
+	}
+}

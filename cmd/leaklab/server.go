@@ -1,0 +1,41 @@
+package main
+
+import (
+	"context"
+	"io"
+
+	"github.com/leaklab/leaklab/server"
+)
+
+func init() {
+	register(command{name: "server", summary: "run the slow keep-alive HTTP server that counts its own sockets", run: runServer})
+}
+
+func runServer(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	cfg := server.DefaultConfig()
+	fs := newFlagSet("server", "[-addr 127.0.0.1:8080] [-delay 20s] [-report-every 5s] [-idle-timeout 0] [-read-header-timeout 10s]", stderr)
+	fs.StringVar(&cfg.Addr, "addr", cfg.Addr, "`host:port` to listen on (port 0: any free port)")
+	fs.DurationVar(&cfg.Delay, "delay", cfg.Delay, "how long / waits before answering (a request may ask ?delay=300ms)")
+	fs.DurationVar(&cfg.MaxDelay, "max-delay", cfg.MaxDelay, "cap on the ?delay= query")
+	fs.DurationVar(&cfg.ReportEvery, "report-every", cfg.ReportEvery, "period of the report line (0: no report)")
+	fs.DurationVar(&cfg.IdleTimeout, "idle-timeout", cfg.IdleTimeout, "close keep-alive connections idle this long (0: never)")
+	fs.DurationVar(&cfg.ReadHeaderTimeout, "read-header-timeout", cfg.ReadHeaderTimeout, "bound on reading request headers (0: none)")
+	fs.DurationVar(&cfg.ShutdownGrace, "shutdown-grace", cfg.ShutdownGrace, "on Ctrl-C, how long in-flight requests may finish")
+	if code := parse(fs, args); code >= 0 {
+		return code
+	}
+	for _, d := range []struct {
+		name  string
+		value int64
+	}{{"delay", int64(cfg.Delay)}, {"max-delay", int64(cfg.MaxDelay)}, {"report-every", int64(cfg.ReportEvery)},
+		{"idle-timeout", int64(cfg.IdleTimeout)}, {"read-header-timeout", int64(cfg.ReadHeaderTimeout)}, {"shutdown-grace", int64(cfg.ShutdownGrace)}} {
+		if d.value < 0 {
+			return usageErr(stderr, "server", "-%s is negative; give a duration such as 5s, or 0", d.name)
+		}
+	}
+	cfg.Log = stdout
+	if err := server.Run(ctx, cfg); err != nil {
+		return failure(stderr, "server", err)
+	}
+	return exitOK
+}

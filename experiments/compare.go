@@ -1,0 +1,119 @@
+package experiments
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/leaklab/leaklab/clients"
+	"github.com/leaklab/leaklab/server"
+)
+
+// variantRun is one variant in progress: its server, its client and what
+// has been seen of them.
+type variantRun struct {
+	name   string
+	srv    *server.Server
+	req    clients.Requester
+	status atomic.Pointer[clients.Status]
+	result clients.Result
+	series []Sample
+}
+
+// Compare runs the scenario's faulty and fixed variants side by side and
+// returns what each did. Cancelling ctx stops the load early; the report
+// is still complete. Everything the run opened is closed on return.
+func Compare(ctx context.Context, c Config) (Report, error) {
+	if err := c.Validate(); err != nil {
+		return Report{}, err
+	}
+	sc, _ := Lookup(c.Scenario)
+	rep := Report{Config: c, Started: time.Now()}
+	runs, err := startVariants(sc, c)
+	if err != nil {
+		return Report{}, err
+	}
+	defer release(runs)
+	smp := startSampler(runs, c, rep.Started)
+	runLoads(ctx, runs, c)
+	smp.stop()
+	rep.Interrupted = ctx.Err() != nil
+	settled := settle(runs, c)
+	for i, r := range runs {
+		rep.Variants = append(rep.Variants, judge(sc, c, r, settled[i]))
+	}
+	rep.Elapsed = time.Since(rep.Started).Seconds()
+	return rep, nil
+}
+
+// All is the -scenario value that runs the whole catalogue.
+const All = "all"
+
+// CompareAll runs every scenario of the catalogue one after the other with
+// the same settings. Cancelling ctx stops the scenario that runs and skips
+// the rest.
+func CompareAll(ctx context.Context, c Config) (Suite, error) {
+	var suite Suite
+	for _, sc := range catalogue {
+		if ctx.Err() != nil {
+			break
+		}
+		c.Scenario = sc.Name
+		rep, err := Compare(ctx, c)
+		if err != nil {
+			return suite, err
+		}
+		suite = append(suite, rep)
+	}
+	return suite, nil
+}
+
+// startVariants starts one server per variant on its own ephemeral
+// loopback port, and builds the variant's client.
+func startVariants(sc Scenario, c Config) ([]*variantRun, error) {
+	var runs []*variantRun
+	for _, name := range []string{clients.Faulty, clients.Fixed} {
+		cfg := server.DefaultConfig()
+		cfg.Addr, cfg.Delay, cfg.ReportEvery = "127.0.0.1:0", c.Delay, 0
+		cfg.ShutdownGrace = time.Second
+		if sc.Server != nil {
+			sc.Server(name, c, &cfg)
+		}
+		srv := server.New(cfg)
+		if err := srv.Start(); err != nil {
+			release(runs)
+			return nil, fmt.Errorf("start the %s variant's server: %w", name, err)
+		}
+		runs = append(runs, &variantRun{name: name, srv: srv, req: sc.Requester(name, c)})
+	}
+	return runs, nil
+}
+
+// runLoads drives every variant's client at once and waits for them.
+func runLoads(ctx context.Context, runs []*variantRun, c Config) {
+	var wg sync.WaitGroup
+	for _, r := range runs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			lc := clients.LoadConfig{
+				Target: r.srv.URL(), Interval: c.Interval, Extra: c.Extra, Duration: c.Duration,
+				Seed: c.Seed, MaxSockets: c.MaxSockets, DrainTimeout: 2*c.Delay + 5*time.Second,
+				OnTick: func(s clients.Status) { r.status.Store(&s) },
+			}
+			r.result, _ = clients.Run(ctx, r.req, lc) // the config was validated above
+		}()
+	}
+	wg.Wait()
+}
+
+// release closes every client (the faulty one lets go of what it leaked)
+// and every server.
+func release(runs []*variantRun) {
+	for _, r := range runs {
+		r.req.Close()
+		_ = r.srv.Close()
+	}
+}

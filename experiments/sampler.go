@@ -1,0 +1,121 @@
+package experiments
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/leaklab/leaklab/netstat"
+)
+
+// sampler takes a census of every variant's port once per period.
+type sampler struct {
+	stopc chan struct{}
+	done  chan struct{}
+}
+
+func startSampler(runs []*variantRun, c Config, start time.Time) *sampler {
+	s := &sampler{stopc: make(chan struct{}), done: make(chan struct{})}
+	go s.loop(runs, c, start)
+	return s
+}
+
+func (s *sampler) loop(runs []*variantRun, c Config, start time.Time) {
+	defer close(s.done)
+	t := time.NewTicker(c.sampleEvery())
+	defer t.Stop()
+	lastProgress := start
+	for {
+		sampleAll(runs, start)
+		if c.OnProgress != nil && time.Since(lastProgress) >= time.Second {
+			lastProgress = time.Now()
+			c.OnProgress(progressLine(runs, start))
+		}
+		select {
+		case <-s.stopc:
+			return
+		case <-t.C:
+		}
+	}
+}
+
+func (s *sampler) stop() {
+	close(s.stopc)
+	<-s.done
+}
+
+// sampleAll takes one census of the whole table and splits it by port.
+func sampleAll(runs []*variantRun, start time.Time) {
+	snap, err := netstat.Take(context.Background(), netstat.Selector{})
+	if err != nil {
+		return // a missed sample shows as a gap in the series
+	}
+	for _, r := range runs {
+		c := snap.Select(netstat.Selector{Port: r.srv.Port()}).Counts()
+		smp := Sample{T: time.Since(start).Seconds(), Client: c.Client, Server: c.Server}
+		if st := r.status.Load(); st != nil {
+			smp.Sent, smp.InFlight = st.Sent, st.InFlight
+		}
+		r.series = append(r.series, smp)
+	}
+}
+
+func progressLine(runs []*variantRun, start time.Time) string {
+	parts := []string{fmt.Sprintf("t=%-5s", time.Since(start).Round(time.Second))}
+	for _, r := range runs {
+		last := r.series[len(r.series)-1]
+		parts = append(parts, fmt.Sprintf("%s: sent %d, in flight %d, client ESTABLISHED %d, TIME_WAIT %d",
+			r.name, last.Sent, last.InFlight, last.Client[netstat.Established], last.Client[netstat.TimeWait]))
+	}
+	return strings.Join(parts, " | ")
+}
+
+// settle polls the census after the load until every variant's counts
+// have stayed the same for three samples in a row, or SettleTimeout
+// passes, and returns the last counts of each variant.
+func settle(runs []*variantRun, c Config) []netstat.Counts {
+	deadline := time.Now().Add(c.SettleTimeout)
+	var last []netstat.Counts
+	same := 0
+	for {
+		now, err := censusOf(runs)
+		if err == nil && equalCounts(now, last) {
+			same++
+		} else {
+			same = 0
+		}
+		if err == nil {
+			last = now
+		}
+		if same >= 2 || time.Now().After(deadline) {
+			return last
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+func censusOf(runs []*variantRun) ([]netstat.Counts, error) {
+	snap, err := netstat.Take(context.Background(), netstat.Selector{})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]netstat.Counts, len(runs))
+	for i, r := range runs {
+		out[i] = snap.Select(netstat.Selector{Port: r.srv.Port()}).Counts()
+	}
+	return out, nil
+}
+
+func equalCounts(a, b []netstat.Counts) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i].Client[netstat.Established] != b[i].Client[netstat.Established] ||
+			a[i].Server[netstat.Established] != b[i].Server[netstat.Established] {
+			return false
+		}
+	}
+	return true
+}

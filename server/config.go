@@ -1,0 +1,56 @@
+package server
+
+import (
+	"io"
+	"time"
+)
+
+// Defaults of the card's server.
+const (
+	DefaultAddr              = "127.0.0.1:8080"
+	DefaultDelay             = 20 * time.Second
+	DefaultMaxDelay          = 5 * time.Minute
+	DefaultReportEvery       = 5 * time.Second
+	DefaultReadHeaderTimeout = 10 * time.Second
+	DefaultShutdownGrace     = 5 * time.Second
+)
+
+// Config is the server's configuration. Every field means what it says,
+// zero included; DefaultConfig returns the card's values.
+type Config struct {
+	// Addr is the address to listen on; port 0 picks a free port.
+	Addr string
+	// Delay is how long "/" waits before answering, unless the request
+	// asks for another one with ?delay=300ms.
+	Delay time.Duration
+	// MaxDelay caps the ?delay= query.
+	MaxDelay time.Duration
+	// ReportEvery is the period of the one-line report on Log; 0 turns the
+	// report off.
+	ReportEvery time.Duration
+	// IdleTimeout closes keep-alive connections idle this long; 0 keeps
+	// them forever, as the original demo server did.
+	IdleTimeout time.Duration
+	// ReadHeaderTimeout bounds the time to read a request's headers; 0 is
+	// no bound.
+	ReadHeaderTimeout time.Duration
+	// ShutdownGrace is how long Close lets in-flight requests finish before
+	// it cancels them and closes every connection.
+	ShutdownGrace time.Duration
+	// Log receives the periodic reports and the client-gone lines; nil
+	// discards them.
+	Log io.Writer
+}
+
+// DefaultConfig returns the card's configuration: 127.0.0.1:8080, a 20 s
+// delay, a report every 5 s, no idle timeout and a 10 s header timeout.
+func DefaultConfig() Config {
+	return Config{
+		Addr:              DefaultAddr,
+		Delay:             DefaultDelay,
+		MaxDelay:          DefaultMaxDelay,
+		ReportEvery:       DefaultReportEvery,
+		ReadHeaderTimeout: DefaultReadHeaderTimeout,
+		ShutdownGrace:     DefaultShutdownGrace,
+	}
+}

@@ -1,0 +1,14 @@
+// Package server is leaklab's slow keep-alive HTTP server: "/" waits a
+// delay (20 s by default) before it answers 200 with Connection:
+// keep-alive, so a client that does not reuse its connections piles them
+// up where anyone can see them.
+//
+// The server shows both views of its connections side by side: the
+// program's, from http.Server.ConnState (new, active, idle, closed) and its
+// own in-flight handler count, and the kernel's, from a census of the
+// sockets on its listening port by TCP state (package netstat). It notices
+// a client that leaves before the answer, logs who left after how long and
+// counts it.
+//
+// The package knows nothing of the clients that call it.
+package server

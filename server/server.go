@@ -1,0 +1,106 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log"
+	"net"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+)
+
+// Server is a slow keep-alive HTTP server that counts its connections.
+// Create it with New, call Start, and Close it when done.
+type Server struct {
+	cfg     Config
+	log     *log.Logger
+	hs      *http.Server
+	ln      net.Listener
+	conns   *connTracker
+	started time.Time
+
+	inFlight   atomic.Int64
+	served     atomic.Int64
+	clientGone atomic.Int64
+
+	stopping   context.Context // cancelled when Close gives up waiting
+	stop       context.CancelFunc
+	serveDone  chan struct{}
+	closeOnce  sync.Once
+	closeError error
+}
+
+// New returns a server with the given configuration, not yet listening.
+func New(cfg Config) *Server {
+	w := cfg.Log
+	if w == nil {
+		w = io.Discard
+	}
+	s := &Server{cfg: cfg, log: log.New(w, "", log.Ltime), conns: newConnTracker(), serveDone: make(chan struct{})}
+	s.stopping, s.stop = context.WithCancel(context.Background())
+	s.hs = &http.Server{
+		Handler:           s.routes(),
+		ConnState:         s.conns.hook,
+		IdleTimeout:       cfg.IdleTimeout,
+		ReadHeaderTimeout: cfg.ReadHeaderTimeout,
+		BaseContext:       func(net.Listener) context.Context { return s.stopping },
+		ErrorLog:          log.New(io.Discard, "", 0),
+	}
+	return s
+}
+
+// Start listens on the configured address and serves in the background.
+func (s *Server) Start() error {
+	ln, err := net.Listen("tcp", s.cfg.Addr)
+	if err != nil {
+		return listenError(s.cfg.Addr, err)
+	}
+	s.ln = ln
+	s.started = time.Now()
+	go func() {
+		defer close(s.serveDone)
+		_ = s.hs.Serve(ln) // returns http.ErrServerClosed after Close
+	}()
+	return nil
+}
+
+func listenError(addr string, err error) error {
+	if errors.Is(err, syscall.EADDRINUSE) {
+		return fmt.Errorf("listen %s: address already in use; another leaklab server? stop it or pick another -addr (127.0.0.1:0 takes any free port): %w", addr, err)
+	}
+	return fmt.Errorf("listen %s: %w; check the -addr host:port", addr, err)
+}
+
+// Addr is the address the server listens on.
+func (s *Server) Addr() *net.TCPAddr { return s.ln.Addr().(*net.TCPAddr) }
+
+// Port is the port the server listens on.
+func (s *Server) Port() uint16 { return uint16(s.Addr().Port) }
+
+// URL is the base URL of the server, e.g. "http://127.0.0.1:8080/".
+func (s *Server) URL() string { return "http://" + s.Addr().String() + "/" }
+
+// Close shuts the server down: it stops accepting, lets in-flight requests
+// finish for up to ShutdownGrace, then cancels the ones left and closes
+// every connection. It waits until the serving goroutine has returned.
+func (s *Server) Close() error {
+	s.closeOnce.Do(func() {
+		if s.ln == nil {
+			return
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), s.cfg.ShutdownGrace)
+		defer cancel()
+		if err := s.hs.Shutdown(ctx); err != nil {
+			s.stop() // in-flight handlers return at once
+			s.closeError = s.hs.Close()
+		}
+		s.stop()
+		<-s.serveDone
+	})
+	return s.closeError
+}
