@@ -27,14 +27,14 @@ func Run(ctx context.Context, req Requester, cfg LoadConfig) (Result, error) {
 	res.Cancelled = cancelled
 	if capped {
 		res.Capped = true
-		res.CapMessage = fmt.Sprintf("stopped sending: %s holds %d sockets, the -max-sockets cap is %d", req.Name(), req.OpenConns(), cfg.MaxSockets)
+		res.CapMessage = fmt.Sprintf("stopped sending early: %s held %d sockets and the -max-sockets cap is %d, so the leak cannot exhaust the machine", req.Name(), req.OpenConns(), cfg.MaxSockets)
 	}
 	return res, nil
 }
 
 // send runs the ticks; it reports whether the socket cap stopped it.
 func (l *load) send(ctx, reqCtx context.Context) (capped bool) {
-	rng := rand.New(rand.NewPCG(l.cfg.Seed, l.cfg.Seed^0x9e3779b97f4a7c15))
+	burst := newBursts(l.cfg.Seed, l.cfg.Extra)
 	var end <-chan time.Time
 	if l.cfg.Duration > 0 {
 		t := time.NewTimer(l.cfg.Duration)
@@ -44,7 +44,7 @@ func (l *load) send(ctx, reqCtx context.Context) (capped bool) {
 	tick := time.NewTicker(l.cfg.Interval)
 	defer tick.Stop()
 	for {
-		n := 1 + rng.IntN(l.cfg.Extra+1)
+		n := burst()
 		for i := 0; i < n; i++ {
 			if l.overCap() {
 				return true
@@ -62,8 +62,17 @@ func (l *load) send(ctx, reqCtx context.Context) (capped bool) {
 	}
 }
 
+// overCap reports whether the sockets held, plus one for every request in
+// flight that may still dial, reach the cap; so the cap is never passed.
+// newBursts returns the sequence of requests per tick: 1 plus a random
+// 0..extra, the same sequence for the same seed.
+func newBursts(seed uint64, extra int) func() int {
+	rng := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
+	return func() int { return 1 + rng.IntN(extra+1) }
+}
+
 func (l *load) overCap() bool {
-	return l.cfg.MaxSockets > 0 && l.req.OpenConns() >= l.cfg.MaxSockets
+	return l.cfg.MaxSockets > 0 && l.req.OpenConns()+int(l.inFlight.Load()) >= l.cfg.MaxSockets
 }
 
 // fire sends one request in its own goroutine.
@@ -99,8 +108,9 @@ func (l *load) record(o Outcome) {
 	l.mu.Unlock()
 }
 
-// drain waits for the in-flight requests, cancelling them after
-// DrainTimeout; it returns how many were still in flight then.
+// drain waits for the in-flight requests, still reporting every
+// Interval, and cancels them after DrainTimeout; it returns how many were
+// still in flight then.
 func (l *load) drain(cancel context.CancelFunc) int64 {
 	done := make(chan struct{})
 	go func() { l.wg.Wait(); close(done) }()
@@ -110,14 +120,22 @@ func (l *load) drain(cancel context.CancelFunc) int64 {
 		defer t.Stop()
 		timeout = t.C
 	}
-	select {
-	case <-done:
-		return 0
-	case <-timeout:
-		left := l.inFlight.Load()
-		cancel()
-		<-done
-		return left
+	tick := time.NewTicker(l.cfg.Interval)
+	defer tick.Stop()
+	for {
+		select {
+		case <-done:
+			l.report()
+			return 0
+		case <-tick.C:
+			l.report()
+		case <-timeout:
+			left := l.inFlight.Load()
+			cancel()
+			<-done
+			l.report()
+			return left
+		}
 	}
 }
 

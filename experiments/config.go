@@ -48,6 +48,10 @@ type Config struct {
 	SettleTimeout time.Duration `json:"settle_timeout"`
 	// OnProgress, if set, receives a line about the run now and then.
 	OnProgress func(string) `json:"-"`
+	// OnSample, if set, receives every round of the census as it is
+	// taken, for live views. It runs on the sampler's goroutine: return
+	// quickly.
+	OnSample func(Live) `json:"-"`
 }
 
 // DefaultConfig returns the card's comparison.

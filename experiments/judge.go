@@ -8,25 +8,38 @@ import (
 
 // judge turns a variant's run into its result and verdict.
 func judge(sc Scenario, c Config, r *variantRun, settled netstat.Counts) VariantResult {
-	b := NewBound(c, sc.IdleBound)
+	b := sc.Bound(c)
 	v := VariantResult{
-		Scenario: sc.Name, Variant: r.name,
+		Scenario: sc.Name, Variant: r.name, Port: r.srv.Port(),
 		Requests: r.result.Requests, OK: r.result.OK, Errors: r.result.Errors,
 		ErrorsByCause: r.result.ErrorsByCause, Dials: r.result.Dials, Reused: r.result.Reused,
 		SettledEstablished: settled.Client[netstat.Established],
 		TimeWait:           settled.Client[netstat.TimeWait],
-		CloseWait:          settled.Client[netstat.CloseWait] + settled.Server[netstat.CloseWait],
+		CloseWait:          settled.Client[netstat.CloseWait],
 		ServerEstablished:  settled.Server[netstat.Established],
 		Bound:              math.Round(b.Expected), BoundDetail: b,
 		Capped: r.result.Capped, CapMessage: r.result.CapMessage,
+		Cancelled: r.result.Cancelled, Goroutines: goroutinesOf(r.req),
 		Series: r.series,
 	}
-	for _, s := range r.series {
+	v.addPeaks(r.series)
+	if v.Requests > 0 {
+		v.DialsPerRequest = float64(v.Dials) / float64(v.Requests)
+	}
+	v.Churned = max(v.Dials-int64(v.SettledEstablished+v.CloseWait), int64(v.TimeWait), 0)
+	sc.Judge(c, &v)
+	return v
+}
+
+// addPeaks sets the peaks of the series, the settled counts included.
+func (v *VariantResult) addPeaks(series []Sample) {
+	for _, s := range series {
 		if n := s.Client[netstat.Established]; n > v.PeakEstablished {
 			v.PeakEstablished, v.PeakAt = n, s.T
 		}
+		v.PeakServerEstablished = max(v.PeakServerEstablished, s.Server[netstat.Established])
+		v.PeakInFlight = max(v.PeakInFlight, s.InFlight)
 	}
 	v.PeakEstablished = max(v.PeakEstablished, v.SettledEstablished)
-	sc.Judge(c, &v)
-	return v
+	v.PeakServerEstablished = max(v.PeakServerEstablished, v.ServerEstablished)
 }

@@ -30,14 +30,70 @@ func (r Report) Write(w io.Writer, format string) error {
 	return fmt.Errorf("unknown format %q; use one of %v", format, Formats)
 }
 
-var columns = []string{"variant", "requests", "ok", "errors", "dials", "reused",
-	"peak ESTAB", "settled ESTAB", "TIME_WAIT", "bound λ·W+idle", "verdict"}
+// Columns a scenario can add to the table (Scenario.Columns), between the
+// common ones and the bound; each is also its heading.
+const (
+	ColCloseWait             = "CLOSE_WAIT"
+	ColGoroutines            = "goroutines"
+	ColDialsPerRequest       = "dials/req"
+	ColChurned               = "closed"
+	ColPeakInFlight          = "peak in-flight"
+	ColCancelled             = "cancelled"
+	ColPeakServerEstablished = "peak srv ESTAB"
+	ColServerEstablished     = "srv ESTAB"
+)
 
-func (v VariantResult) row() []string {
-	i := func(n int64) string { return strconv.FormatInt(n, 10) }
-	return []string{v.Variant, i(v.Requests), i(v.OK), i(v.Errors), i(v.Dials), i(v.Reused),
-		strconv.Itoa(v.PeakEstablished), strconv.Itoa(v.SettledEstablished), strconv.Itoa(v.TimeWait),
-		fmt.Sprintf("%.0f (max %d)", v.Bound, v.BoundDetail.Max), v.Verdict}
+// Columns every table has: first the common ones, then the scenario's,
+// then the bound and the verdict.
+var (
+	commonColumns = []string{"variant", "requests", "ok", "errors", "dials", "reused",
+		"peak ESTAB", "settled ESTAB", "TIME_WAIT"}
+	closingColumns = []string{"bound λ·W+idle", "verdict"}
+)
+
+// cells formats each column's cell of a variant.
+var cells = map[string]func(v VariantResult) string{
+	"variant":                func(v VariantResult) string { return v.Variant },
+	"requests":               func(v VariantResult) string { return itoa(v.Requests) },
+	"ok":                     func(v VariantResult) string { return itoa(v.OK) },
+	"errors":                 func(v VariantResult) string { return itoa(v.Errors) },
+	"dials":                  func(v VariantResult) string { return itoa(v.Dials) },
+	"reused":                 func(v VariantResult) string { return itoa(v.Reused) },
+	"peak ESTAB":             func(v VariantResult) string { return strconv.Itoa(v.PeakEstablished) },
+	"settled ESTAB":          func(v VariantResult) string { return strconv.Itoa(v.SettledEstablished) },
+	"TIME_WAIT":              func(v VariantResult) string { return strconv.Itoa(v.TimeWait) },
+	ColCloseWait:             func(v VariantResult) string { return strconv.Itoa(v.CloseWait) },
+	ColGoroutines:            func(v VariantResult) string { return strconv.Itoa(v.Goroutines) },
+	ColDialsPerRequest:       func(v VariantResult) string { return strconv.FormatFloat(v.DialsPerRequest, 'f', 2, 64) },
+	ColChurned:               func(v VariantResult) string { return itoa(v.Churned) },
+	ColPeakInFlight:          func(v VariantResult) string { return itoa(v.PeakInFlight) },
+	ColCancelled:             func(v VariantResult) string { return itoa(v.Cancelled) },
+	ColPeakServerEstablished: func(v VariantResult) string { return strconv.Itoa(v.PeakServerEstablished) },
+	ColServerEstablished:     func(v VariantResult) string { return strconv.Itoa(v.ServerEstablished) },
+	"bound λ·W+idle":         func(v VariantResult) string { return fmt.Sprintf("%.0f (max %d)", v.Bound, v.BoundDetail.Max) },
+	"verdict":                func(v VariantResult) string { return v.Verdict },
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// columnsOf lists the table's columns for a scenario.
+func columnsOf(scenario string) []string {
+	cols := append([]string(nil), commonColumns...)
+	if sc, ok := Lookup(scenario); ok {
+		cols = append(cols, sc.Columns...)
+	}
+	return append(cols, closingColumns...)
+}
+
+func (v VariantResult) row(cols []string) []string {
+	out := make([]string, len(cols))
+	for i, c := range cols {
+		out[i] = "?"
+		if cell, ok := cells[c]; ok {
+			out[i] = cell(v)
+		}
+	}
+	return out
 }
 
 // WriteTable prints the comparison for people: a heading with the run's
@@ -46,6 +102,9 @@ func (r Report) WriteTable(w io.Writer) error {
 	c := r.Config
 	fmt.Fprintf(w, "scenario %s: delay %v, one request every %v plus 0..%d more, for %v (seed %d)\n",
 		c.Scenario, c.Delay, c.Interval, c.Extra, c.Duration, c.Seed)
+	if sc, ok := Lookup(c.Scenario); ok {
+		fmt.Fprintf(w, "symptom: %s\n", sc.Symptom)
+	}
 	if r.Interrupted {
 		fmt.Fprintln(w, "interrupted: the load stopped early; figures cover the part that ran")
 	}
@@ -58,9 +117,10 @@ func (r Report) WriteMarkdown(w io.Writer) error {
 }
 
 func (r Report) table(w io.Writer, t *tablewriter.Table) error {
-	t.Header(anySlice(columns)...)
+	cols := columnsOf(r.Config.Scenario)
+	t.Header(anySlice(cols)...)
 	for _, v := range r.Variants {
-		if err := t.Append(v.row()); err != nil {
+		if err := t.Append(v.row(cols)); err != nil {
 			return err
 		}
 	}
@@ -94,15 +154,20 @@ func (r Report) WriteJSON(w io.Writer) error {
 func (r Report) WriteCSV(w io.Writer) error {
 	cw := csv.NewWriter(w)
 	header := []string{"scenario", "variant", "requests", "ok", "errors", "dials", "reused",
-		"peak_established", "settled_established", "time_wait", "bound", "bound_max", "verdict"}
+		"peak_established", "settled_established", "time_wait", "bound", "bound_max", "verdict",
+		"close_wait", "server_established", "peak_server_established", "peak_in_flight",
+		"cancelled", "dials_per_request", "churned", "goroutines"}
 	if err := cw.Write(header); err != nil {
 		return err
 	}
 	for _, v := range r.Variants {
-		i := func(n int64) string { return strconv.FormatInt(n, 10) }
+		i := itoa
 		rec := []string{v.Scenario, v.Variant, i(v.Requests), i(v.OK), i(v.Errors), i(v.Dials), i(v.Reused),
 			strconv.Itoa(v.PeakEstablished), strconv.Itoa(v.SettledEstablished), strconv.Itoa(v.TimeWait),
-			strconv.FormatFloat(v.Bound, 'f', 0, 64), strconv.Itoa(v.BoundDetail.Max), v.Verdict}
+			strconv.FormatFloat(v.Bound, 'f', 0, 64), strconv.Itoa(v.BoundDetail.Max), v.Verdict,
+			strconv.Itoa(v.CloseWait), strconv.Itoa(v.ServerEstablished), strconv.Itoa(v.PeakServerEstablished),
+			i(v.PeakInFlight), i(v.Cancelled), strconv.FormatFloat(v.DialsPerRequest, 'f', 3, 64),
+			i(v.Churned), strconv.Itoa(v.Goroutines)}
 		if err := cw.Write(rec); err != nil {
 			return err
 		}

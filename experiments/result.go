@@ -15,15 +15,20 @@ type Sample struct {
 	Client netstat.StateCounts `json:"client"`
 	// Server counts the server side sockets by TCP state.
 	Server netstat.StateCounts `json:"server"`
-	// Sent and InFlight are the client's requests so far and in flight.
+	// Sent and InFlight are the client's requests so far and in flight;
+	// OK and Errors, the ones answered and failed so far.
 	Sent     int64 `json:"sent"`
+	OK       int64 `json:"ok"`
+	Errors   int64 `json:"errors"`
 	InFlight int64 `json:"in_flight"`
 }
 
 // VariantResult is what one variant did in a comparison.
 type VariantResult struct {
-	Scenario      string           `json:"scenario"`
-	Variant       string           `json:"variant"`
+	Scenario string `json:"scenario"`
+	Variant  string `json:"variant"`
+	// Port is the port of the variant's server; a census selects by it.
+	Port          uint16           `json:"port"`
 	Requests      int64            `json:"requests"`
 	OK            int64            `json:"ok"`
 	Errors        int64            `json:"errors"`
@@ -40,9 +45,32 @@ type VariantResult struct {
 	SettledEstablished int `json:"settled_established"`
 	// TimeWait and CloseWait count client side sockets in those states
 	// when settled; ServerEstablished, the server side ESTABLISHED ones.
+	// Sockets already on the port before the run are left out.
 	TimeWait          int `json:"time_wait"`
 	CloseWait         int `json:"close_wait"`
 	ServerEstablished int `json:"server_established"`
+	// PeakServerEstablished is the most server side ESTABLISHED sockets
+	// in any sample.
+	PeakServerEstablished int `json:"peak_server_established"`
+	// PeakInFlight is the most requests in flight in any sample, from the
+	// client's own counter.
+	PeakInFlight int64 `json:"peak_in_flight"`
+	// Cancelled counts the requests still in flight when the load's drain
+	// timeout cancelled them.
+	Cancelled int64 `json:"cancelled"`
+	// DialsPerRequest is Dials / Requests: 1 when nothing is reused.
+	DialsPerRequest float64 `json:"dials_per_request"`
+	// Churned counts connections dialled and closed while the load ran:
+	// the larger of Dials minus the client side sockets still ESTABLISHED
+	// or CLOSE_WAIT when settled (the program's dials minus the kernel's
+	// count), and the client side TIME_WAIT sockets (the kernel's trace of
+	// each connection the client closed first). Dials come from httptrace
+	// and miss a dial whose request took another connection first.
+	Churned int64 `json:"churned"`
+	// Goroutines counts, when settled, the live goroutines the client's
+	// requests started (they carry the run's pprof label), such as each
+	// connection's persistConn read and write loops; -1 when unknown.
+	Goroutines int `json:"goroutines"`
 	// Bound is the expected socket count of a correct client (λ·W + idle);
 	// BoundDetail has its parts and the worst case.
 	Bound       float64 `json:"bound"`

@@ -3,7 +3,10 @@ package experiments
 import (
 	"context"
 	"fmt"
+	"net/netip"
+	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/leaklab/leaklab/netstat"
@@ -16,6 +19,7 @@ type sampler struct {
 }
 
 func startSampler(runs []*variantRun, c Config, start time.Time) *sampler {
+	rememberEarlier(runs)
 	s := &sampler{stopc: make(chan struct{}), done: make(chan struct{})}
 	go s.loop(runs, c, start)
 	return s
@@ -28,6 +32,9 @@ func (s *sampler) loop(runs []*variantRun, c Config, start time.Time) {
 	lastProgress := start
 	for {
 		sampleAll(runs, start)
+		if c.OnSample != nil {
+			c.OnSample(liveOf(runs, c))
+		}
 		if c.OnProgress != nil && time.Since(lastProgress) >= time.Second {
 			lastProgress = time.Now()
 			c.OnProgress(progressLine(runs, start))
@@ -52,10 +59,10 @@ func sampleAll(runs []*variantRun, start time.Time) {
 		return // a missed sample shows as a gap in the series
 	}
 	for _, r := range runs {
-		c := snap.Select(netstat.Selector{Port: r.srv.Port()}).Counts()
+		c := portCounts(snap, r)
 		smp := Sample{T: time.Since(start).Seconds(), Client: c.Client, Server: c.Server}
 		if st := r.status.Load(); st != nil {
-			smp.Sent, smp.InFlight = st.Sent, st.InFlight
+			smp.Sent, smp.OK, smp.Errors, smp.InFlight = st.Sent, st.OK, st.Errors, st.InFlight
 		}
 		r.series = append(r.series, smp)
 	}
@@ -89,6 +96,7 @@ func settle(runs []*variantRun, c Config) []netstat.Counts {
 			last = now
 		}
 		if same >= 2 || time.Now().After(deadline) {
+			forgetEarlier(runs)
 			return last
 		}
 		time.Sleep(100 * time.Millisecond)
@@ -102,7 +110,7 @@ func censusOf(runs []*variantRun) ([]netstat.Counts, error) {
 	}
 	out := make([]netstat.Counts, len(runs))
 	for i, r := range runs {
-		out[i] = snap.Select(netstat.Selector{Port: r.srv.Port()}).Counts()
+		out[i] = portCounts(snap, r)
 	}
 	return out, nil
 }
@@ -118,4 +126,57 @@ func equalCounts(a, b []netstat.Counts) bool {
 		}
 	}
 	return true
+}
+
+// earlier holds, for each variant run, the sockets that were on its
+// server's port before its load started. A new server can get the port of
+// an earlier one while the earlier one's TIME_WAIT sockets (60 s on Linux)
+// are still there; they are not this run's, so its censuses leave them
+// out.
+var earlier = struct {
+	sync.Mutex
+	m map[*variantRun]map[[2]netip.AddrPort]bool
+}{m: map[*variantRun]map[[2]netip.AddrPort]bool{}}
+
+// rememberEarlier records the sockets on each run's port, the listener
+// aside; a failed census records none.
+func rememberEarlier(runs []*variantRun) {
+	snap, err := netstat.Take(context.Background(), netstat.Selector{})
+	if err != nil {
+		return
+	}
+	earlier.Lock()
+	defer earlier.Unlock()
+	for _, r := range runs {
+		old := map[[2]netip.AddrPort]bool{}
+		for _, k := range snap.Select(netstat.Selector{Port: r.srv.Port()}).Sockets {
+			if k.Side != netstat.SideListen {
+				old[[2]netip.AddrPort{k.Local, k.Remote}] = true
+			}
+		}
+		earlier.m[r] = old
+	}
+}
+
+func forgetEarlier(runs []*variantRun) {
+	earlier.Lock()
+	defer earlier.Unlock()
+	for _, r := range runs {
+		delete(earlier.m, r)
+	}
+}
+
+// portCounts counts the sockets of the snapshot on r's port, by side and
+// state, leaving out the ones that were there before r's load started.
+func portCounts(snap netstat.Snapshot, r *variantRun) netstat.Counts {
+	sel := snap.Select(netstat.Selector{Port: r.srv.Port()})
+	earlier.Lock()
+	old := earlier.m[r]
+	earlier.Unlock()
+	if len(old) > 0 {
+		sel.Sockets = slices.DeleteFunc(sel.Sockets, func(k netstat.Socket) bool {
+			return old[[2]netip.AddrPort{k.Local, k.Remote}]
+		})
+	}
+	return sel.Counts()
 }

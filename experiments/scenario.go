@@ -1,6 +1,10 @@
 package experiments
 
 import (
+	"slices"
+	"strings"
+	"time"
+
 	"github.com/leaklab/leaklab/clients"
 	"github.com/leaklab/leaklab/server"
 )
@@ -29,22 +33,55 @@ type Scenario struct {
 	Server func(variant string, c Config, sc *server.Config)
 	// IdleBound is how many idle connections a correct client may keep.
 	IdleBound int
+	// Wait is W of Little's law for the scenario: how long a correct
+	// variant holds a connection for one request. nil: the server's delay.
+	Wait func(c Config) time.Duration
+	// Columns names the table columns, beyond the common ones, that show
+	// the symptom (keys of the column catalogue in render.go).
+	Columns []string
 	// Judge sets the variant's Verdict and Meaning from its own symptom.
 	Judge func(c Config, r *VariantResult)
 }
 
-// catalogue lists the scenarios in the order -list prints them.
+// Bound is what Little's law predicts for a correct variant of the
+// scenario, with W from Wait.
+func (s Scenario) Bound(c Config) Bound {
+	if s.Wait != nil {
+		c.Delay = s.Wait(c)
+	}
+	return NewBound(c, s.IdleBound)
+}
+
+// catalogue lists the scenarios in the order -list prints them: the order
+// of their lessons (docs/01-..., docs/02-...).
 var catalogue []Scenario
+
+// register adds a scenario to the catalogue and keeps it in lesson order,
+// whatever the order the files' init functions run in.
+func register(s Scenario) {
+	catalogue = append(catalogue, s)
+	slices.SortStableFunc(catalogue, func(a, b Scenario) int { return strings.Compare(a.Lesson, b.Lesson) })
+}
 
 // Scenarios returns the catalogue.
 func Scenarios() []Scenario { return append([]Scenario(nil), catalogue...) }
 
-// Lookup finds a scenario by name.
+// Lookup finds a scenario by name. Its Requester labels the goroutines of
+// every request (see labelled), so that each variant's goroutines can be
+// counted apart.
 func Lookup(name string) (Scenario, bool) {
 	for _, s := range catalogue {
 		if s.Name == name {
-			return s, true
+			return s.labelled(), true
 		}
 	}
 	return Scenario{}, false
+}
+
+func (s Scenario) labelled() Scenario {
+	build := s.Requester
+	s.Requester = func(variant string, c Config) clients.Requester {
+		return withLabel(s.Name, variant, build(variant, c))
+	}
+	return s
 }

@@ -7,12 +7,13 @@ import (
 	"strings"
 
 	"github.com/olekukonko/tablewriter"
+	"github.com/olekukonko/tablewriter/tw"
 )
 
 // WriteTable prints the counts as a table: one row per TCP state that has
 // sockets, one column per side.
 func (c Counts) WriteTable(w io.Writer) error {
-	t := tablewriter.NewTable(w)
+	t := tablewriter.NewTable(w, tablewriter.WithHeaderAutoFormat(tw.Off))
 	t.Header("state", "server side", "client side")
 	for _, st := range States {
 		if st == Listen {

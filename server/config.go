@@ -37,6 +37,14 @@ type Config struct {
 	// ShutdownGrace is how long Close lets in-flight requests finish before
 	// it cancels them and closes every connection.
 	ShutdownGrace time.Duration
+	// BodySize pads the answer of "/" to this many bytes, for clients
+	// whose handling of the body matters; 0 or less: the one line alone.
+	BodySize int
+	// Hang makes "/" never answer: each request waits until its client
+	// leaves or Close cancels it, like a stuck backend.
+	Hang bool
+	// Metrics serves Prometheus metrics on /metrics (see Registry).
+	Metrics bool
 	// Log receives the periodic reports and the client-gone lines; nil
 	// discards them.
 	Log io.Writer

@@ -1,8 +1,11 @@
 package server
 
 import (
+	"bytes"
 	"fmt"
+	"io"
 	"net/http"
+	"strconv"
 	"time"
 )
 
@@ -11,6 +14,9 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /{$}", s.slow)
 	mux.HandleFunc("GET /ping", s.ping)
 	mux.HandleFunc("GET /stats", s.statsHandler)
+	if s.cfg.Metrics {
+		mux.Handle("GET /metrics", s.metricsHandler())
+	}
 	return mux
 }
 
@@ -27,17 +33,39 @@ func (s *Server) slow(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	t := time.NewTimer(delay)
 	defer t.Stop()
+	answer := t.C
+	if s.cfg.Hang {
+		answer = nil // never ready: only the client or Close ends the wait
+	}
 	select {
-	case <-t.C:
+	case <-answer:
 	case <-r.Context().Done():
 		s.gone(r, time.Since(start), delay)
 		return
 	}
-	w.Header().Set("Connection", "keep-alive")
-	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-	fmt.Fprintf(w, "answered after %v\n", delay)
+	s.answer(w, delay)
 	s.served.Add(1)
 }
+
+// answer writes "answered after DELAY", padded to BodySize bytes.
+func (s *Server) answer(w http.ResponseWriter, delay time.Duration) {
+	line := fmt.Sprintf("answered after %v\n", delay)
+	w.Header().Set("Connection", "keep-alive")
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	pad := s.cfg.BodySize - len(line)
+	if pad > 0 {
+		w.Header().Set("Content-Length", strconv.Itoa(s.cfg.BodySize))
+	}
+	_, _ = io.WriteString(w, line)
+	for pad > 0 { // a client that left makes these writes fail; nothing to do
+		n := min(pad, len(padding))
+		_, _ = w.Write(padding[:n])
+		pad -= n
+	}
+}
+
+// padding fills the answers BodySize pads.
+var padding = bytes.Repeat([]byte("."), 4<<10)
 
 // gone records a request whose client went away before the answer, or
 // that the server cancelled while shutting down.
@@ -46,7 +74,11 @@ func (s *Server) gone(r *http.Request, waited, delay time.Duration) {
 		return
 	}
 	s.clientGone.Add(1)
-	s.log.Printf("client %s left after %v of a %v wait", r.RemoteAddr, waited.Round(time.Millisecond), delay)
+	wait := fmt.Sprintf("a %v wait", delay)
+	if s.cfg.Hang {
+		wait = "a wait with no answer (Hang)"
+	}
+	s.log.Printf("client %s left after %v of %s", r.RemoteAddr, waited.Round(time.Millisecond), wait)
 }
 
 // delayOf reads ?delay=, which overrides the configured delay up to

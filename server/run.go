@@ -15,6 +15,9 @@ func Run(ctx context.Context, cfg Config) error {
 	}
 	s.log.Printf("listening on %s (delay %v, idle timeout %v, read-header timeout %v); Ctrl-C stops",
 		s.URL(), cfg.Delay, durationOrNone(cfg.IdleTimeout), durationOrNone(cfg.ReadHeaderTimeout))
+	if cfg.Metrics {
+		s.log.Printf("Prometheus metrics on %smetrics", s.URL())
+	}
 	s.reportUntil(ctx)
 	s.log.Printf("stopping: letting in-flight requests finish for up to %v", cfg.ShutdownGrace)
 	err := s.Close()

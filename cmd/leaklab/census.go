@@ -66,16 +66,13 @@ func censusWatch(ctx context.Context, sel netstat.Selector, every time.Duration,
 	defer t.Stop()
 	for {
 		snap, err := netstat.Take(ctx, sel)
+		if ctx.Err() != nil {
+			return exitOK // Ctrl-C: stop between lines
+		}
 		if err != nil {
 			return failure(stderr, "census", err)
 		}
-		c := snap.Counts()
-		if format == "json" {
-			err = c.WriteJSON(stdout)
-		} else {
-			_, err = io.WriteString(stdout, c.Taken.Format("15:04:05")+" "+c.Line()+"\n")
-		}
-		if err != nil {
+		if err := writeCensusLine(stdout, snap.Counts(), format); err != nil {
 			return failure(stderr, "census", err)
 		}
 		select {
@@ -84,4 +81,12 @@ func censusWatch(ctx context.Context, sel netstat.Selector, every time.Duration,
 		case <-t.C:
 		}
 	}
+}
+
+func writeCensusLine(w io.Writer, c netstat.Counts, format string) error {
+	if format == "json" {
+		return c.WriteJSON(w)
+	}
+	_, err := io.WriteString(w, c.Taken.Format("15:04:05")+" "+c.Line()+"\n")
+	return err
 }

@@ -6,16 +6,26 @@ import (
 	"io"
 	"slices"
 
+	"github.com/leaklab/leaklab/chart"
 	"github.com/leaklab/leaklab/experiments"
+	"github.com/leaklab/leaklab/report"
 )
 
 func init() {
 	register(command{name: "compare", summary: "run a faulty and a fixed client side by side and print what leaked", run: runCompare})
 }
 
+// compareOutputs are the compare flags that say where the run goes.
+type compareOutputs struct {
+	format, out, csv string
+	chart, live      bool
+	quiet            bool
+}
+
 func runCompare(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	c := experiments.DefaultConfig()
-	fs := newFlagSet("compare", "[-scenario new-client-per-request] [-delay 20s] [-interval 1s] [-extra 2] [-duration 60s] [-seed 1] [-format table|json|csv|markdown]", stderr)
+	var o compareOutputs
+	fs := newFlagSet("compare", "[-scenario new-client-per-request] [-delay 20s] [-interval 1s] [-extra 2] [-duration 60s] [-seed 1] [-format table|json|csv|markdown] [-out run.json] [-csv series.csv] [-chart=false] [-live]", stderr)
 	fs.StringVar(&c.Scenario, "scenario", c.Scenario, "catalogue `name` to run (see -list), or all")
 	fs.DurationVar(&c.Delay, "delay", c.Delay, "how long each server waits before answering")
 	fs.DurationVar(&c.Interval, "interval", c.Interval, "period of the load: one request per tick plus 0..extra more")
@@ -24,34 +34,111 @@ func runCompare(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	fs.Uint64Var(&c.Seed, "seed", c.Seed, "seed of the random extras (same seed, same load)")
 	fs.IntVar(&c.MaxSockets, "max-sockets", c.MaxSockets, "stop a client that holds this many sockets")
 	fs.DurationVar(&c.SampleEvery, "sample-every", c.SampleEvery, fmt.Sprintf("census period (0: the interval; never under %v)", experiments.MinSampleEvery))
-	format := fs.String("format", "table", "output `format`: table, json, csv or markdown")
+	fs.StringVar(&o.format, "format", "table", "output `format`: table, json, csv or markdown")
+	fs.StringVar(&o.out, "out", "", "also write the whole run (settings, results, every sample) as JSON to this `file`, for leaklab report")
+	fs.StringVar(&o.csv, "csv", "", "also write the time series as CSV to this `file`: one row per sample per variant")
+	fs.BoolVar(&o.chart, "chart", true, "draw client ESTABLISHED over time under the table (-format table only)")
+	fs.BoolVar(&o.live, "live", false, "show a live panel on stderr while the run goes (plain lines when stderr is not a terminal)")
 	list := fs.Bool("list", false, "print the scenario catalogue and exit")
-	quiet := fs.Bool("quiet", false, "no progress lines on stderr")
+	fs.BoolVar(&o.quiet, "quiet", false, "no progress lines on stderr")
 	if code := parse(fs, args); code >= 0 {
 		return code
 	}
 	if *list {
 		return listScenarios(stdout)
 	}
-	if !slices.Contains(experiments.Formats, *format) {
-		return usageErr(stderr, "compare", "unknown -format %q; use one of %v", *format, experiments.Formats)
+	if !slices.Contains(experiments.Formats, o.format) {
+		return usageErr(stderr, "compare", "unknown -format %q; use one of %v", o.format, experiments.Formats)
+	}
+	if o.live && o.quiet {
+		return usageErr(stderr, "compare", "-live and -quiet contradict each other; pick one")
 	}
 	if err := c.Validate(); err != nil {
 		return usageErr(stderr, "compare", "%v", err)
 	}
-	if !*quiet {
-		c.OnProgress = func(line string) { fmt.Fprintln(stderr, line) }
-		b := experiments.NewBound(c, 2)
-		fmt.Fprintf(stderr, "running %s for %v (expected in flight λ·W = %.1f); Ctrl-C stops the load and still prints the table\n", c.Scenario, c.Duration, b.InFlight)
-	}
+	watch(&c, o, stderr)
 	suite, err := runScenarios(ctx, c)
 	if err != nil {
 		return failure(stderr, "compare", err)
 	}
-	if err := suite.Write(stdout, *format); err != nil {
+	if err := writeCompare(suite, o, stdout, stderr); err != nil {
 		return failure(stderr, "compare", err)
 	}
 	return exitOK
+}
+
+// watch sets how the run shows itself while it goes: progress lines, or
+// the live panel, or nothing.
+func watch(c *experiments.Config, o compareOutputs, stderr io.Writer) {
+	if o.quiet {
+		return
+	}
+	b := experiments.NewBound(*c, 2)
+	fmt.Fprintf(stderr, "running %s for %v (expected in flight λ·W = %.1f); Ctrl-C stops the load and still prints the table\n", c.Scenario, c.Duration, b.InFlight)
+	if o.live {
+		c.OnSample = chart.NewPanel(stderr, isTerminal(stderr)).Update
+		return
+	}
+	c.OnProgress = func(line string) { fmt.Fprintln(stderr, line) }
+}
+
+// writeCompare prints the run in its format, with the chart under each
+// table, then writes the -out and -csv files.
+func writeCompare(suite experiments.Suite, o compareOutputs, stdout, stderr io.Writer) error {
+	var err error
+	if o.format == "table" {
+		err = writeTables(stdout, suite, o.chart)
+	} else {
+		err = suite.Write(stdout, o.format)
+	}
+	if err != nil {
+		return err
+	}
+	return saveRun(suite, o, stderr)
+}
+
+// writeTables prints each scenario's table, and under it its chart of
+// client ESTABLISHED over time (in colour on a terminal).
+func writeTables(w io.Writer, suite experiments.Suite, withChart bool) error {
+	for i, rep := range suite {
+		if i > 0 {
+			fmt.Fprintln(w)
+		}
+		if err := rep.Write(w, "table"); err != nil {
+			return err
+		}
+		if !withChart {
+			continue
+		}
+		fmt.Fprintln(w)
+		if err := chart.Established(w, rep, chart.Options{Colour: colourOK(w)}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// saveRun writes the -out JSON and the -csv series, and says so.
+func saveRun(suite experiments.Suite, o compareOutputs, stderr io.Writer) error {
+	for _, f := range []struct {
+		path  string
+		write func(io.Writer) error
+		what  string
+	}{
+		{o.out, func(w io.Writer) error { return report.WriteJSON(w, suite) }, "run (leaklab report " + o.out + " -html report.html draws it)"},
+		{o.csv, func(w io.Writer) error { return report.WriteCSV(w, suite) }, "time series"},
+	} {
+		if f.path == "" {
+			continue
+		}
+		if err := report.Save(f.path, f.write); err != nil {
+			return err
+		}
+		if !o.quiet {
+			fmt.Fprintf(stderr, "wrote the %s to %s\n", f.what, f.path)
+		}
+	}
+	return nil
 }
 
 func listScenarios(w io.Writer) int {

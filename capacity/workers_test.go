@@ -1,0 +1,83 @@
+package capacity_test
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"os/exec"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/leaklab/leaklab/capacity"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// testWorker starts this test binary as a worker; TestMain sees WorkerEnv.
+// Under -race a process sleeps a second at exit unless told otherwise.
+func testWorker(ctx context.Context) *exec.Cmd {
+	cmd := exec.CommandContext(ctx, os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), "GORACE=atexit_sleep_ms=0")
+	return cmd
+}
+
+func TestRunWorkersAddsUpTheProcesses(t *testing.T) {
+	srv := startServer(t, false)
+	cfg := testConfig(srv.addr(), 6)
+	cfg.Hold = 300 * time.Millisecond
+	cfg.Interval = 20 * time.Millisecond
+	cfg.Sources, _ = capacity.ParseSources("127.0.0.1-127.0.0.2")
+	var mu sync.Mutex
+	var reports []capacity.Counts
+	cfg.OnInterval = func(c capacity.Counts) { mu.Lock(); reports = append(reports, c); mu.Unlock() }
+	var stderr bytes.Buffer
+	r, err := capacity.RunWorkers(context.Background(), cfg, 2, testWorker, &stderr)
+	require.NoError(t, err, stderr.String())
+
+	assert.Equal(t, 2, r.Workers)
+	assert.Equal(t, capacity.Counts{Total: 6, Established: 6}, r.Final)
+	assert.Equal(t, 6, r.Peak)
+	assert.True(t, r.Reached)
+	assert.EqualValues(t, 6, r.Dials)
+	assert.EqualValues(t, 6, r.ConnectTime.Count)
+	assert.Equal(t, "held for 300ms", r.StopReason)
+	assert.Equal(t, 6, srv.accepted())
+	mu.Lock()
+	defer mu.Unlock()
+	require.NotEmpty(t, reports)
+	assert.Equal(t, 6, reports[len(reports)-1].Total)
+}
+
+func TestRunWorkersStopsOnCancel(t *testing.T) {
+	srv := startServer(t, false)
+	cfg := testConfig(srv.addr(), 4)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go func() {
+		for srv.accepted() < 4 && ctx.Err() == nil {
+			time.Sleep(2 * time.Millisecond)
+		}
+		time.Sleep(50 * time.Millisecond) // let the workers mark them established
+		cancel()
+	}()
+	var stderr bytes.Buffer
+	r, err := capacity.RunWorkers(ctx, cfg, 2, testWorker, &stderr)
+	require.NoError(t, err, stderr.String())
+	assert.Equal(t, "interrupted", r.StopReason)
+	assert.Equal(t, 4, r.Final.Established)
+	waitFor(t, "every connection closed", func() bool {
+		for i := range 4 {
+			if !isClosed(srv.conn(i)) {
+				return false
+			}
+		}
+		return true
+	})
+}
+
+func TestRunWorkersRefusesMoreWorkersThanConnections(t *testing.T) {
+	cfg := testConfig("127.0.0.1:9", 2)
+	_, err := capacity.RunWorkers(context.Background(), cfg, 3, testWorker, &bytes.Buffer{})
+	assert.ErrorContains(t, err, "workers 3: want between 1 and the 2 connections")
+}

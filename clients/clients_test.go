@@ -1,0 +1,169 @@
+package clients_test
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/leaklab/leaklab/clients"
+	"github.com/leaklab/leaklab/internal/neterr"
+	"github.com/leaklab/leaklab/netstat"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.uber.org/goleak"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+// slowServer answers after delay, or when the client leaves.
+func slowServer(t *testing.T, delay time.Duration) (*httptest.Server, uint16) {
+	t.Helper()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-time.After(delay):
+			w.Write([]byte("ok\n"))
+		case <-r.Context().Done():
+		}
+	}))
+	t.Cleanup(srv.Close)
+	u, err := url.Parse(srv.URL)
+	require.NoError(t, err)
+	port, err := strconv.Atoi(u.Port())
+	require.NoError(t, err)
+	return srv, uint16(port)
+}
+
+func load(target string) clients.LoadConfig {
+	return clients.LoadConfig{
+		Target: target + "/", Interval: 10 * time.Millisecond, Extra: 1,
+		Duration: 300 * time.Millisecond, Seed: 1, MaxSockets: 500, DrainTimeout: 5 * time.Second,
+	}
+}
+
+// clientEstablished counts the client side ESTABLISHED sockets to port.
+func clientEstablished(t *testing.T, port uint16) int {
+	t.Helper()
+	snap, err := netstat.Take(context.Background(), netstat.Selector{RemotePort: port})
+	require.NoError(t, err)
+	return snap.Count(netstat.SideClient, netstat.Established)
+}
+
+func TestFaultyLeaksOneConnectionPerRequestUntilClosed(t *testing.T) {
+	srv, port := slowServer(t, 20*time.Millisecond)
+	f := clients.NewFaulty()
+	res, err := clients.Run(context.Background(), f, load(srv.URL))
+	require.NoError(t, err)
+	require.Positive(t, res.Requests)
+	assert.Equal(t, res.Requests, res.OK, "every request succeeds: %v", res.ErrorsByCause)
+	assert.Equal(t, res.Requests, res.Dials, "a new dial per request")
+	assert.Zero(t, res.Reused)
+	assert.Equal(t, int(res.Requests), f.OpenConns(), "program's view: one idle connection kept per request")
+	assert.Equal(t, int(res.Requests), clientEstablished(t, port), "kernel's view agrees")
+
+	f.Close() // releases the leak
+	assert.Zero(t, f.OpenConns())
+	assert.Eventually(t, func() bool { return clientEstablished(t, port) == 0 }, 5*time.Second, 20*time.Millisecond)
+}
+
+func TestFixedReusesAndKeepsTwoIdle(t *testing.T) {
+	srv, port := slowServer(t, 20*time.Millisecond)
+	f := clients.NewFixed(clients.FixedConfig{Timeout: time.Second, IdleConnTimeout: time.Minute})
+	defer f.Close()
+	res, err := clients.Run(context.Background(), f, load(srv.URL))
+	require.NoError(t, err)
+	assert.Equal(t, res.Requests, res.OK, "every request succeeds: %v", res.ErrorsByCause)
+	assert.Positive(t, res.Reused, "connections are reused")
+	assert.Equal(t, res.Requests, res.Dials+res.Reused)
+	assert.LessOrEqual(t, f.OpenConns(), clients.FixedMaxIdleConnsPerHost, "only the idle pool remains")
+	assert.LessOrEqual(t, clientEstablished(t, port), clients.FixedMaxIdleConnsPerHost)
+}
+
+func TestFixedTimesOutAndClosesIdle(t *testing.T) {
+	srv, _ := slowServer(t, time.Hour)
+	f := clients.NewFixed(clients.FixedConfig{Timeout: 50 * time.Millisecond, IdleConnTimeout: time.Minute})
+	defer f.Close()
+	o := f.Do(context.Background(), srv.URL+"/")
+	require.Error(t, o.Err)
+	assert.Equal(t, neterr.Timeout, neterr.Cause(o.Err))
+	assert.Zero(t, f.OpenConns(), "the timed-out connection is closed, not pooled")
+}
+
+func TestRunCountsErrorsByCause(t *testing.T) {
+	srv, _ := slowServer(t, 0)
+	target := srv.URL
+	srv.Close() // nothing listens there any more
+	res, err := clients.Run(context.Background(), clients.NewFaulty(), load(target))
+	require.NoError(t, err)
+	assert.Equal(t, res.Requests, res.Errors)
+	assert.Equal(t, res.Requests, res.ErrorsByCause[neterr.Refused])
+	assert.Zero(t, res.Dials)
+}
+
+func TestRunStopsAtSocketCap(t *testing.T) {
+	srv, _ := slowServer(t, 10*time.Millisecond)
+	f := clients.NewFaulty()
+	defer f.Close()
+	cfg := load(srv.URL)
+	cfg.MaxSockets = 7
+	res, err := clients.Run(context.Background(), f, cfg)
+	require.NoError(t, err)
+	assert.True(t, res.Capped)
+	assert.Contains(t, res.CapMessage, "cap is 7")
+	assert.LessOrEqual(t, f.OpenConns(), 7)
+}
+
+func TestRunStopsOnCancelAndWaitsForInFlight(t *testing.T) {
+	srv, _ := slowServer(t, 100*time.Millisecond)
+	f := clients.NewFixed(clients.FixedConfig{Timeout: 5 * time.Second})
+	defer f.Close()
+	cfg := load(srv.URL)
+	cfg.Duration = 0 // until cancelled
+	var ticks int
+	cfg.OnTick = func(clients.Status) { ticks++ }
+	ctx, cancel := context.WithTimeout(context.Background(), 150*time.Millisecond)
+	defer cancel()
+	res, err := clients.Run(ctx, f, cfg)
+	require.NoError(t, err)
+	assert.Equal(t, res.Requests, res.OK, "in-flight requests finished after the cancel: %v", res.ErrorsByCause)
+	assert.Positive(t, ticks)
+}
+
+func TestRunDrainTimeoutCancelsStragglers(t *testing.T) {
+	srv, _ := slowServer(t, time.Hour)
+	f := clients.NewFaulty()
+	defer f.Close()
+	cfg := load(srv.URL)
+	cfg.Duration, cfg.DrainTimeout = 50*time.Millisecond, 100*time.Millisecond
+	res, err := clients.Run(context.Background(), f, cfg)
+	require.NoError(t, err)
+	assert.Equal(t, res.Requests, res.Cancelled)
+	assert.Equal(t, res.Requests, res.ErrorsByCause[neterr.Canceled])
+}
+
+func TestLoadConfigValidate(t *testing.T) {
+	cases := []struct {
+		name   string
+		change func(*clients.LoadConfig)
+		want   string
+	}{
+		{"no target", func(c *clients.LoadConfig) { c.Target = "" }, "no target URL"},
+		{"zero interval", func(c *clients.LoadConfig) { c.Interval = 0 }, "interval 0s must be positive"},
+		{"negative extra", func(c *clients.LoadConfig) { c.Extra = -2 }, "extra -2"},
+		{"negative duration", func(c *clients.LoadConfig) { c.Duration = -time.Second }, "duration -1s is negative"},
+		{"interval too long", func(c *clients.LoadConfig) { c.Interval = time.Second }, "is not shorter than duration"},
+		{"negative cap", func(c *clients.LoadConfig) { c.MaxSockets = -1 }, "max sockets -1"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			c := load("http://127.0.0.1:1")
+			tc.change(&c)
+			err := c.Validate()
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tc.want)
+		})
+	}
+}

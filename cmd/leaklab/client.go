@@ -1,0 +1,137 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/leaklab/leaklab/clients"
+	"github.com/leaklab/leaklab/internal/neterr"
+	"github.com/leaklab/leaklab/netstat"
+)
+
+func init() {
+	register(command{name: "client", summary: "run the faulty or the fixed client against a server, with live socket counts", run: runClient})
+}
+
+type clientFlags struct {
+	mode        string
+	load        clients.LoadConfig
+	fixed       clients.FixedConfig
+	allowRemote bool
+}
+
+func runClient(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	f := clientFlags{load: clients.LoadConfig{Seed: clients.DefaultSeed}}
+	fs := newFlagSet("client", "-mode faulty|fixed [-target http://127.0.0.1:8080/] [-interval 1s] [-extra 2] [-duration 0] [-seed 1] [-max-sockets 2000]", stderr)
+	fs.StringVar(&f.mode, "mode", "", "which client: faulty (a Transport per request) or fixed (one shared Transport)")
+	fs.StringVar(&f.load.Target, "target", "http://127.0.0.1:8080/", "`URL` to GET (loopback only unless -allow-remote)")
+	fs.DurationVar(&f.load.Interval, "interval", clients.DefaultInterval, "one request per tick of this period")
+	fs.IntVar(&f.load.Extra, "extra", clients.DefaultExtra, "plus a random 0..extra more per tick")
+	fs.DurationVar(&f.load.Duration, "duration", 0, "stop sending after this long (0: at Ctrl-C)")
+	fs.Uint64Var(&f.load.Seed, "seed", clients.DefaultSeed, "seed of the random extras")
+	fs.IntVar(&f.load.MaxSockets, "max-sockets", clients.DefaultMaxSockets, "stop sending when the client holds this many sockets")
+	fs.DurationVar(&f.load.DrainTimeout, "drain-timeout", clients.DefaultDrainTimeout, "once sending stops, how long in-flight requests may finish")
+	fs.DurationVar(&f.fixed.Timeout, "timeout", 30*time.Second, "fixed client: whole-request timeout (keep it above the server's delay)")
+	fs.DurationVar(&f.fixed.IdleConnTimeout, "idle-conn-timeout", clients.DefaultIdleConnTimeout, "fixed client: close pooled connections idle this long")
+	fs.BoolVar(&f.allowRemote, "allow-remote", false, "allow a target that is not a loopback address")
+	if code := parse(fs, args); code >= 0 {
+		return code
+	}
+	req, port, code := f.check(stderr)
+	if code >= 0 {
+		return code
+	}
+	return driveClient(ctx, req, port, f.load, stdout, stderr)
+}
+
+// check validates the flags and builds the requester; code is -1 when
+// the command should go on.
+func (f clientFlags) check(stderr io.Writer) (clients.Requester, uint16, int) {
+	port, err := checkTarget(f.load.Target, f.allowRemote)
+	if err != nil {
+		return nil, 0, usageErr(stderr, "client", "%v", err)
+	}
+	if err := f.load.Validate(); err != nil {
+		return nil, 0, usageErr(stderr, "client", "%v", err)
+	}
+	if f.fixed.Timeout < 0 || f.fixed.IdleConnTimeout < 0 {
+		return nil, 0, usageErr(stderr, "client", "-timeout and -idle-conn-timeout must not be negative")
+	}
+	switch f.mode {
+	case clients.Faulty:
+		return clients.NewFaulty(), port, -1
+	case clients.Fixed:
+		return clients.NewFixed(f.fixed), port, -1
+	}
+	return nil, 0, usageErr(stderr, "client", "-mode %q: give -mode faulty or -mode fixed", f.mode)
+}
+
+// driveClient runs the load with a status line every interval (at least
+// every second), then prints a summary and releases the client.
+func driveClient(ctx context.Context, req clients.Requester, port uint16, lc clients.LoadConfig, stdout, stderr io.Writer) int {
+	var last atomic.Pointer[clients.Status]
+	lc.OnTick = func(s clients.Status) { last.Store(&s) }
+	fmt.Fprintf(stdout, "%s client -> %s: one request every %v plus 0..%d more; Ctrl-C stops\n", req.Name(), lc.Target, lc.Interval, lc.Extra)
+	stop := statusLines(stdout, &last, port, max(lc.Interval, time.Second))
+	res, err := clients.Run(ctx, req, lc)
+	stop()
+	if err != nil {
+		req.Close()
+		return failure(stderr, "client", err)
+	}
+	printClientSummary(stdout, res, port)
+	req.Close()
+	fmt.Fprintf(stdout, "released: %s client closed its connections (census now: %s)\n", req.Name(), clientCensus(port))
+	return exitOK
+}
+
+func statusLines(w io.Writer, last *atomic.Pointer[clients.Status], port uint16, every time.Duration) (stop func()) {
+	done, quit := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(done)
+		t := time.NewTicker(every)
+		defer t.Stop()
+		for {
+			select {
+			case <-quit:
+				return
+			case <-t.C:
+				if s := last.Load(); s != nil {
+					fmt.Fprintf(w, "%6s sent=%d ok=%d errors=%d in-flight=%d open=%d | kernel client side: %s\n",
+						s.Elapsed.Round(time.Second), s.Sent, s.OK, s.Errors, s.InFlight, s.OpenConns, clientCensus(port))
+				}
+			}
+		}
+	}()
+	return func() { close(quit); <-done }
+}
+
+func clientCensus(port uint16) string {
+	snap, err := netstat.Take(context.Background(), netstat.Selector{RemotePort: port})
+	if err != nil {
+		return "unavailable: " + err.Error()
+	}
+	return snap.Counts().Client.Line()
+}
+
+func printClientSummary(w io.Writer, r clients.Result, port uint16) {
+	fmt.Fprintf(w, "summary: %s sent %d requests in %v: ok %d, errors %d, new connections %d, reused %d\n",
+		r.Variant, r.Requests, r.Elapsed.Round(time.Millisecond), r.OK, r.Errors, r.Dials, r.Reused)
+	causes := make([]string, 0, len(r.ErrorsByCause))
+	for c := range r.ErrorsByCause {
+		causes = append(causes, c)
+	}
+	sort.Strings(causes)
+	for _, c := range causes {
+		fmt.Fprintf(w, "  errors %-22s %d  %s\n", c+":", r.ErrorsByCause[c], neterr.Hints[c])
+	}
+	if r.Capped {
+		fmt.Fprintln(w, r.CapMessage)
+	}
+	fmt.Fprintf(w, "kernel client side before release: %s\n", strings.TrimSpace(clientCensus(port)))
+}

@@ -1,0 +1,195 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+
+	"github.com/leaklab/leaklab/capacity"
+)
+
+func init() {
+	register(command{name: "conns", summary: "open and hold many connections: how many a server holds, and what each costs", run: runConns})
+}
+
+const connsSynopsis = "-target 127.0.0.1:8080 [-connections 100] [-delay 10ms | -rate 1000/s] [-interval 1s] [-timeout 5s] [-hold 0] " +
+	"[-max-duration 10m] [-mode tcp|http] [-ping 0] [-reopen] [-auto] [-source 127.0.0.1,127.0.0.2-127.0.0.9] [-workers N] [-format table|json]"
+
+// connsFlags is the parsed command line of conns.
+type connsFlags struct {
+	cfg       capacity.Config
+	rate      string
+	sources   string
+	format    string
+	mode      string
+	workers   int
+	maxErrors int
+}
+
+func runConns(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if spec := os.Getenv(capacity.WorkerEnv); spec != "" {
+		return connsWorker(ctx, spec, stdout, stderr)
+	}
+	f, code := parseConns(args, stderr)
+	if code >= 0 {
+		return code
+	}
+	progress := stdout
+	if f.format == "json" {
+		progress = stderr // stdout holds the JSON result alone
+	}
+	if code := checkConnsLimits(&f, progress, stderr); code >= 0 {
+		return code
+	}
+	f.cfg.OnInterval = func(c capacity.Counts) { fmt.Fprintln(progress, c.Line()) }
+	res, err := f.run(ctx, stderr)
+	if err != nil && res.Workers == 0 {
+		return failure(stderr, "conns", err)
+	}
+	fmt.Fprintln(progress, res.Final.Line())
+	if code := writeConnsResult(res, f.format, stdout, stderr); code >= 0 {
+		return code
+	}
+	if err != nil {
+		return failure(stderr, "conns", err)
+	}
+	if err := res.Check(f.maxErrors); err != nil {
+		return failure(stderr, "conns", fmt.Errorf("FAIL: %w", err))
+	}
+	return exitOK
+}
+
+func parseConns(args []string, stderr io.Writer) (connsFlags, int) {
+	f := connsFlags{cfg: capacity.DefaultConfig(), workers: 1, maxErrors: -1}
+	fs := newFlagSet("conns", connsSynopsis, stderr)
+	f.define(fs)
+	if code := parse(fs, args); code >= 0 {
+		return f, code
+	}
+	set := map[string]bool{}
+	fs.Visit(func(fl *flag.Flag) { set[fl.Name] = true })
+	if err := f.finish(set); err != nil {
+		return f, usageErr(stderr, "conns", "%v", err)
+	}
+	if err := f.cfg.Validate(); err != nil {
+		return f, usageErr(stderr, "conns", "%v", err)
+	}
+	return f, -1
+}
+
+func (f *connsFlags) define(fs *flag.FlagSet) {
+	c := &f.cfg
+	fs.StringVar(&c.Target, "target", c.Target, "`host:port` to connect to (an IP address or localhost; loopback only unless -allow-remote)")
+	fs.IntVar(&c.Connections, "connections", c.Connections, "connections to open and hold (-auto: a cap, default up to the open-files limit)")
+	fs.DurationVar(&c.Delay, "delay", c.Delay, "pause between two dials (0: as fast as -dial-concurrency allows)")
+	fs.StringVar(&f.rate, "rate", "", "dials per second instead of -delay, e.g. 1000/s, 50/ms")
+	fs.IntVar(&c.DialConcurrency, "dial-concurrency", c.DialConcurrency, "most dials in flight at once")
+	fs.DurationVar(&c.Interval, "interval", c.Interval, "period of the Total/Dialing/Established line")
+	fs.DurationVar(&c.Timeout, "timeout", c.Timeout, "bound on each dial, and on each pong with -ping")
+	fs.DurationVar(&c.Hold, "hold", c.Hold, "how long to hold the connections once all were tried (0: close at once)")
+	fs.DurationVar(&c.MaxDuration, "max-duration", c.MaxDuration, "bound on the whole run (0: none beyond the ramp and -hold)")
+	fs.StringVar(&f.mode, "mode", string(c.Mode), "tcp (plain connections, any server) or http (one keep-alive GET each, then idle)")
+	fs.DurationVar(&c.Ping, "ping", c.Ping, "every connection sends GET -path every `interval` and wants an answer within -timeout (tcp mode: any bytes back, e.g. from an echo server)")
+	fs.StringVar(&c.Path, "path", c.Path, "request `path` of http mode and of pings (/?delay=10m holds a request in flight on leaklab server)")
+	fs.BoolVar(&c.Reopen, "reopen", false, "redial connections that close or fail, to keep -connections open during -hold")
+	fs.BoolVar(&c.Auto, "auto", false, "open at the rate until failures persist (-fail-after), then report the highest concurrency and why it stopped")
+	fs.IntVar(&c.FailAfter, "fail-after", c.FailAfter, "-auto stops after this many failures without a new peak")
+	fs.StringVar(&f.sources, "source", "", "local `addresses` to dial from in turn, e.g. 127.0.0.1,127.0.0.2-127.0.0.9 (each reaches one target through one ephemeral port range)")
+	fs.BoolVar(&c.AllowRemote, "allow-remote", false, "allow a target outside loopback; only for servers you own")
+	fs.BoolVar(&c.Reset, "rst", false, "close with a RST at the end, leaving no TIME_WAIT behind")
+	fs.IntVar(&f.workers, "workers", f.workers, "spread the run over `N` processes, each with its own open-files limit")
+	fs.IntVar(&f.maxErrors, "max-errors", f.maxErrors, "exit 1 when there are more errors than this (-1: any number)")
+	fs.StringVar(&f.format, "format", "table", "summary `format`: table or json")
+}
+
+// finish turns the flags that need parsing into the config.
+func (f *connsFlags) finish(set map[string]bool) error {
+	f.cfg.Mode = capacity.Mode(f.mode)
+	if f.format != "table" && f.format != "json" {
+		return fmt.Errorf("unknown -format %q; use table or json", f.format)
+	}
+	if f.workers < 1 {
+		return fmt.Errorf("-workers %d: want 1 or more processes", f.workers)
+	}
+	if f.cfg.Auto && !set["connections"] {
+		f.cfg.Connections = 0 // up to the open-files limit
+	}
+	if f.rate != "" {
+		if set["delay"] {
+			return fmt.Errorf("-delay and -rate both given; pick one")
+		}
+		r, err := capacity.ParseRate(f.rate)
+		if err != nil {
+			return err
+		}
+		f.cfg.Rate = r
+	}
+	srcs, err := capacity.ParseSources(f.sources)
+	f.cfg.Sources = srcs
+	return err
+}
+
+// checkConnsLimits raises the open-files limit, says what it is, and
+// refuses a run that cannot fit in it or in the ephemeral port range.
+func checkConnsLimits(f *connsFlags, progress, stderr io.Writer) int {
+	limit, err := capacity.RaiseFileLimit()
+	if err != nil {
+		return failure(stderr, "conns", err)
+	}
+	ports, err := capacity.ReadPortRange()
+	if err != nil {
+		fmt.Fprintf(stderr, "leaklab conns: %v; not checking the connections per source address\n", err)
+		ports = capacity.PortRange{Low: 1, High: 65535}
+	}
+	if f.workers > 1 {
+		fmt.Fprintf(progress, "%s in this process; each of the %d worker processes raises its own\n", limit, f.workers)
+	} else {
+		fmt.Fprintln(progress, limit)
+	}
+	if err := f.cfg.CheckLimits(limit, ports, f.workers); err != nil {
+		return usageErr(stderr, "conns", "%v", err)
+	}
+	if perSource := f.cfg.Connections / max(len(f.cfg.Sources), 1); perSource > ports.Size()/2 {
+		fmt.Fprintf(stderr, "leaklab conns: note: %d connections per source address use more than half of the ephemeral ports %s; past that Linux's connect() searches longer for a free port and slows sharply. -source 127.0.0.1-127.0.0.%d spreads them\n",
+			perSource, ports, f.cfg.Connections/(ports.Size()/2)+1)
+	}
+	return -1
+}
+
+// run runs the tester in this process, or over worker processes.
+func (f *connsFlags) run(ctx context.Context, stderr io.Writer) (capacity.Result, error) {
+	if f.workers == 1 {
+		return capacity.Run(ctx, f.cfg)
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		exe = os.Args[0]
+	}
+	command := func(ctx context.Context) *exec.Cmd { return exec.CommandContext(ctx, exe, "conns") }
+	return capacity.RunWorkers(ctx, f.cfg, f.workers, command, stderr)
+}
+
+func writeConnsResult(res capacity.Result, format string, stdout, stderr io.Writer) int {
+	var err error
+	if format == "json" {
+		err = res.WriteJSON(stdout)
+	} else {
+		err = res.WriteTable(stdout)
+	}
+	if err != nil {
+		return failure(stderr, "conns", err)
+	}
+	return -1
+}
+
+// connsWorker is one process of a -workers run: RunWorkers started it
+// with the config in capacity.WorkerEnv, and reads its JSON lines.
+func connsWorker(ctx context.Context, spec string, stdout, stderr io.Writer) int {
+	if err := capacity.ServeWorker(ctx, spec, stdout); err != nil {
+		return failure(stderr, "conns worker", err)
+	}
+	return exitOK
+}

@@ -1,0 +1,145 @@
+package experiments_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/leaklab/leaklab/clients"
+	"github.com/leaklab/leaklab/experiments"
+	"github.com/leaklab/leaklab/netstat"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.uber.org/goleak"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+// compressed is the card's comparison a hundred times faster: a 200 ms
+// server and one request every 20 ms plus up to two more, so λ·W = 20.
+func compressed() experiments.Config {
+	c := experiments.DefaultConfig()
+	c.Delay = 200 * time.Millisecond
+	c.Interval = 20 * time.Millisecond
+	c.Duration = 1500 * time.Millisecond
+	c.SettleTimeout = 3 * time.Second
+	return c
+}
+
+func variant(t *testing.T, rep experiments.Report, name string) experiments.VariantResult {
+	t.Helper()
+	for _, v := range rep.Variants {
+		if v.Variant == name {
+			return v
+		}
+	}
+	require.FailNow(t, "variant missing", "no %s variant in the report", name)
+	return experiments.VariantResult{}
+}
+
+// TestCardAssertion is the card's "socket count stays bounded": the fixed
+// client stays within the worst case of a correct client in every sample
+// and settles to at most MaxIdleConnsPerHost; the faulty one exceeds it and
+// keeps at least 80% of its finished requests' connections.
+//
+// Tolerances: Bound.Max is derived from the load (every tick at its
+// largest burst for the ticks that fit in W, plus one tick of slack, plus
+// the idle pool); the 80% leaves room for requests whose connection the
+// server or the kernel had not yet settled when the census ran.
+func TestCardAssertion(t *testing.T) {
+	rep, err := experiments.Compare(context.Background(), compressed())
+	require.NoError(t, err)
+	fixed, faulty := variant(t, rep, clients.Fixed), variant(t, rep, clients.Faulty)
+	require.NotEmpty(t, fixed.Series, "the census was sampled")
+
+	for _, s := range fixed.Series {
+		assert.LessOrEqual(t, s.Client[netstat.Established], fixed.BoundDetail.Max,
+			"fixed client ESTABLISHED at t=%.2fs exceeds the worst case %s", s.T, fixed.BoundDetail)
+	}
+	assert.LessOrEqual(t, fixed.SettledEstablished, clients.FixedMaxIdleConnsPerHost, "fixed settles to its idle pool")
+	assert.Equal(t, experiments.Bounded, fixed.Verdict, fixed.Meaning)
+	assert.Positive(t, fixed.Reused, "the fixed client reuses connections")
+
+	finished := faulty.OK + faulty.Errors
+	require.Positive(t, finished)
+	assert.Greater(t, faulty.PeakEstablished, faulty.BoundDetail.Max, "faulty exceeds the bound")
+	assert.GreaterOrEqual(t, float64(faulty.SettledEstablished), 0.8*float64(finished),
+		"faulty keeps a connection per finished request (%d of %d)", faulty.SettledEstablished, finished)
+	assert.Equal(t, faulty.Requests, faulty.Dials, "faulty dials for every request")
+	assert.Equal(t, experiments.Leaking, faulty.Verdict, faulty.Meaning)
+
+	assertReleased(t, faulty.Port, fixed.Port)
+}
+
+// assertReleased checks that a finished run left no ESTABLISHED socket on
+// its servers' ports: the faulty client let go of what it leaked.
+func assertReleased(t *testing.T, ports ...uint16) {
+	t.Helper()
+	for _, p := range ports {
+		sel := netstat.Selector{Port: p, States: []string{netstat.Established, netstat.CloseWait}}
+		var snap netstat.Snapshot
+		require.Eventually(t, func() bool {
+			var err error
+			snap, err = netstat.Take(context.Background(), sel)
+			return err == nil && len(snap.Sockets) == 0
+		}, 5*time.Second, 50*time.Millisecond, "sockets left on port %d: %v", p, snap.Sorted())
+	}
+}
+
+func TestCompareInterruptedStillReports(t *testing.T) {
+	c := compressed()
+	c.Duration = time.Minute
+	ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
+	defer cancel()
+	rep, err := experiments.Compare(ctx, c)
+	require.NoError(t, err)
+	assert.True(t, rep.Interrupted)
+	require.Len(t, rep.Variants, 2)
+	assert.Positive(t, variant(t, rep, clients.Faulty).Requests)
+	assert.Less(t, rep.Elapsed, 30.0, "Ctrl-C does not wait for the minute")
+}
+
+func TestCompareStopsAtSocketCap(t *testing.T) {
+	c := compressed()
+	c.MaxSockets = 15
+	rep, err := experiments.Compare(context.Background(), c)
+	require.NoError(t, err)
+	faulty := variant(t, rep, clients.Faulty)
+	assert.True(t, faulty.Capped, "the leaking client hit the cap")
+	assert.Contains(t, faulty.CapMessage, "cap is 15")
+	assert.LessOrEqual(t, faulty.SettledEstablished, 15, "the cap held")
+	assertReleased(t, faulty.Port)
+}
+
+func TestValidate(t *testing.T) {
+	cases := []struct {
+		name   string
+		change func(*experiments.Config)
+		want   string
+	}{
+		{"negative delay", func(c *experiments.Config) { c.Delay = -time.Second }, "-delay -1s is negative"},
+		{"zero interval", func(c *experiments.Config) { c.Interval = 0 }, "-interval 0s must be positive"},
+		{"interval not shorter", func(c *experiments.Config) { c.Interval = time.Minute }, "is not shorter than -duration"},
+		{"negative extra", func(c *experiments.Config) { c.Extra = -1 }, "-extra -1"},
+		{"no cap", func(c *experiments.Config) { c.MaxSockets = 0 }, "-max-sockets 0"},
+		{"unknown scenario", func(c *experiments.Config) { c.Scenario = "nope" }, `unknown -scenario "nope"`},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			c := experiments.DefaultConfig()
+			tc.change(&c)
+			err := c.Validate()
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tc.want)
+		})
+	}
+	assert.NoError(t, experiments.DefaultConfig().Validate())
+}
+
+func TestNewBound(t *testing.T) {
+	b := experiments.NewBound(compressed(), 2)
+	assert.InDelta(t, 100.0, b.Lambda, 1e-9, "2 requests per 20 ms tick on average")
+	assert.InDelta(t, 20.0, b.InFlight, 1e-9, "λ·W")
+	assert.InDelta(t, 22.0, b.Expected, 1e-9)
+	assert.Equal(t, 3*(10+2)+2, b.Max, "3 per tick for 10 ticks, 2 of slack, plus the pool")
+}

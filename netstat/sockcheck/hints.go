@@ -1,0 +1,101 @@
+package sockcheck
+
+import (
+	"fmt"
+	"net/netip"
+
+	"github.com/leaklab/leaklab/netstat"
+)
+
+// symptom is a pattern in the sockets a check found, which points to a
+// cause.
+type symptom string
+
+const (
+	idleToOneHost     symptom = "idle-to-one-host"
+	clientStillOpen   symptom = "client-still-open"
+	serverStillOpen   symptom = "server-still-open"
+	clientCloseWait   symptom = "client-close-wait"
+	serverCloseWait   symptom = "server-close-wait"
+	timeWaitPilesUp   symptom = "time-wait-piles-up"
+	otherStateRemains symptom = "other-state-remains"
+)
+
+// hints maps each symptom to its likely cause and where to read about it.
+var hints = map[symptom]string{
+	idleToOneHost:     "idle keep-alive sockets to the same host: a Transport per request? see docs/01-new-client-per-request.md; or response bodies never closed, so no connection goes back to the pool",
+	clientStillOpen:   "a connection this process dialled is still open: a response body not closed, or a client whose idle connections are never released (call Transport.CloseIdleConnections when done)",
+	serverStillOpen:   "the server still holds a connection its client left open, or a handler has not returned: close the client's connections before the check; give http.Server an IdleTimeout and ReadHeaderTimeout",
+	clientCloseWait:   "the peer closed but this process never closed its end: a response body not closed? see the body-not-closed lesson in docs/",
+	serverCloseWait:   "the client closed but the server never closed its end: a handler still running after the client left? stop on r.Context().Done()",
+	timeWaitPilesUp:   "connections are not reused: body not drained, or MaxIdleConnsPerHost too small (see docs/ for body-not-drained and idle-pool-too-small)",
+	otherStateRemains: "sockets in a closing state: the connection is being torn down; wait longer (sockcheck.Timeout) or count only ESTABLISHED and CLOSE_WAIT",
+}
+
+// symptomOrder is the order hints are printed in, the likeliest cause first.
+var symptomOrder = []symptom{
+	idleToOneHost, clientStillOpen, clientCloseWait, serverCloseWait,
+	serverStillOpen, timeWaitPilesUp, otherStateRemains,
+}
+
+// diagnose returns the symptoms the sockets show, each with its evidence,
+// e.g. "3 ESTABLISHED to 127.0.0.1:8080".
+func diagnose(open []netstat.Socket) map[symptom]string {
+	found := map[symptom]string{}
+	count := map[symptom]int{}
+	for _, k := range open {
+		s := symptomOf(k)
+		count[s]++
+		found[s] = fmt.Sprintf("%d %s %s", count[s], k.State, sideName(k.Side))
+	}
+	if host, n := busiestHost(open); n > 1 {
+		found[idleToOneHost] = fmt.Sprintf("%d ESTABLISHED to %s", n, host)
+		delete(found, clientStillOpen)
+	}
+	if found[idleToOneHost] != "" || found[clientStillOpen] != "" {
+		delete(found, serverStillOpen) // the server's end of the client's leak
+	}
+	return found
+}
+
+// busiestHost is the remote address with the most client-side ESTABLISHED
+// sockets, the lowest address on a tie.
+func busiestHost(open []netstat.Socket) (netip.AddrPort, int) {
+	perHost := map[netip.AddrPort]int{}
+	var best netip.AddrPort
+	for _, k := range open {
+		if symptomOf(k) != clientStillOpen {
+			continue
+		}
+		perHost[k.Remote]++
+		n, m := perHost[k.Remote], perHost[best]
+		if n > m || n == m && k.Remote.Compare(best) < 0 {
+			best = k.Remote
+		}
+	}
+	return best, perHost[best]
+}
+
+func symptomOf(k netstat.Socket) symptom {
+	server := k.Side == netstat.SideServer
+	switch {
+	case k.State == netstat.Established && server:
+		return serverStillOpen
+	case k.State == netstat.Established:
+		return clientStillOpen
+	case k.State == netstat.CloseWait && server:
+		return serverCloseWait
+	case k.State == netstat.CloseWait:
+		return clientCloseWait
+	case k.State == netstat.TimeWait:
+		return timeWaitPilesUp
+	}
+	return otherStateRemains
+}
+
+func sideName(s netstat.Side) string {
+	if s == netstat.SideServer {
+		return "server side"
+	}
+	return "client side"
+}

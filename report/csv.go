@@ -1,0 +1,97 @@
+package report
+
+import (
+	"fmt"
+	"io"
+
+	"github.com/leaklab/leaklab/experiments"
+	"github.com/leaklab/leaklab/series"
+)
+
+// CSVHeader is the header of WriteCSV: time, variant and scenario, the
+// client side then the server side sockets by TCP state, and the client's
+// requests sent, answered, failed and in flight.
+func CSVHeader() []string {
+	h := []string{"t", "variant", "scenario"}
+	h = append(h, series.StateColumns("client")...)
+	h = append(h, series.StateColumns("server")...)
+	return append(h, "sent", "ok", "errors", "in_flight")
+}
+
+// WriteCSV writes one row per sample per variant, for every scenario of
+// the run, under CSVHeader.
+func WriteCSV(w io.Writer, s experiments.Suite) error {
+	cw, err := series.NewWriter(w, CSVHeader()...)
+	if err != nil {
+		return err
+	}
+	for _, rep := range s {
+		for _, v := range rep.Variants {
+			for _, smp := range v.Series {
+				row := []any{smp.T, v.Variant, v.Scenario}
+				row = append(row, series.StateCells(smp.Client)...)
+				row = append(row, series.StateCells(smp.Server)...)
+				row = append(row, smp.Sent, smp.OK, smp.Errors, smp.InFlight)
+				if err := cw.Write(row...); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return cw.Flush()
+}
+
+// ReadCSV reads what WriteCSV wrote: one VariantResult per scenario and
+// variant, in the order they first appear, with Scenario, Variant and
+// Series set.
+func ReadCSV(r io.Reader) ([]experiments.VariantResult, error) {
+	t, err := series.ReadCSV(r)
+	if err != nil {
+		return nil, err
+	}
+	for _, col := range CSVHeader() {
+		if !t.Has(col) {
+			return nil, fmt.Errorf("no column %q: not a series written by leaklab compare -csv", col)
+		}
+	}
+	var out []experiments.VariantResult
+	at := map[[2]string]int{}
+	for i := range t.Rows {
+		smp, scenario, variant, err := readSample(t, i)
+		if err != nil {
+			return nil, err
+		}
+		key := [2]string{scenario, variant}
+		j, ok := at[key]
+		if !ok {
+			j = len(out)
+			at[key] = j
+			out = append(out, experiments.VariantResult{Scenario: scenario, Variant: variant})
+		}
+		out[j].Series = append(out[j].Series, smp)
+	}
+	return out, nil
+}
+
+func readSample(t series.Table, i int) (s experiments.Sample, scenario, variant string, err error) {
+	scenario, _ = t.String(i, "scenario")
+	variant, _ = t.String(i, "variant")
+	if s.T, err = t.Float(i, "t"); err != nil {
+		return
+	}
+	if s.Client, err = t.StateCounts(i, "client"); err != nil {
+		return
+	}
+	if s.Server, err = t.StateCounts(i, "server"); err != nil {
+		return
+	}
+	for _, f := range []struct {
+		col string
+		dst *int64
+	}{{"sent", &s.Sent}, {"ok", &s.OK}, {"errors", &s.Errors}, {"in_flight", &s.InFlight}} {
+		if *f.dst, err = t.Int(i, f.col); err != nil {
+			return
+		}
+	}
+	return
+}
