@@ -7,7 +7,8 @@ DELAY    ?= 2s
 INTERVAL ?= 200ms
 DURATION ?= 20s
 
-.PHONY: help demo demo-quick demo-faulty demo-fixed test test-short bench lint build clean
+.PHONY: help demo demo-quick catalogue demo-catalogue demo-live demo-report demo-faulty demo-fixed demo-metrics screenshot \
+	test test-short test-browser bench lint build clean
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -21,6 +22,26 @@ demo: build ## the card's comparison: 20 s server, 60 s of load (about 85 s)
 demo-quick: build ## the same comparison a hundred times faster (about 6 s)
 	./$(BIN) compare -delay 200ms -interval 10ms -extra 2 -duration 5s
 
+catalogue: build ## list the leak catalogue: one faulty/fixed pair per way to leak
+	./$(BIN) compare -list
+
+demo-catalogue: build ## every pair of the catalogue a hundred times faster (about 50 s)
+	./$(BIN) compare -scenario all -delay 300ms -interval 20ms -duration 5s
+
+demo-live: build ## the quick comparison with a live panel on stderr
+	./$(BIN) compare -delay 200ms -interval 10ms -extra 2 -duration 5s -live
+
+demo-report: build ## quick comparison saved as out/run.json + out/series.csv, drawn as out/report.html
+	@mkdir -p out
+	./$(BIN) compare -delay 200ms -interval 10ms -extra 2 -duration 5s -out out/run.json -csv out/series.csv
+	./$(BIN) report out/run.json -html out/report.html
+
+screenshot: demo-report ## screenshot of out/report.html into docs/images/report.png (needs chromium)
+	scripts/screenshot.sh out/report.html docs/images/report.png
+
+demo-metrics: build ## the server with Prometheus metrics on http://127.0.0.1:8080/metrics
+	./$(BIN) server -metrics
+
 demo-faulty: build ## a server and the faulty client with live status lines
 	@scripts/demo-pair.sh ./$(BIN) faulty $(PORT) $(DELAY) $(INTERVAL) $(DURATION)
 
@@ -30,6 +51,9 @@ demo-fixed: build ## a server and the fixed client with live status lines
 test: ## every test, with the race detector
 	$(GO) vet ./...
 	$(GO) test -race -count=1 ./...
+
+test-browser: ## the HTML report in headless Chromium (fails if chromium is missing)
+	LEAKLAB_BROWSER=required $(GO) test -count=1 -run Browser -v ./report/
 
 test-short: ## the quick tests only
 	$(GO) test -short -count=1 ./...

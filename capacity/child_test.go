@@ -32,6 +32,7 @@ import (
 // childStats is what a child server reports about itself.
 type childStats struct {
 	Open     int    `json:"open"`
+	Idle     int    `json:"idle"`
 	InFlight int64  `json:"in_flight"`
 	RSS      uint64 `json:"rss"`
 	Heap     uint64 `json:"heap"`  // HeapInuse after a GC
@@ -120,7 +121,7 @@ func childLeaklab() error {
 	defer s.Close()
 	serveControl(s.Addr().String(), func(c *childStats) {
 		st := s.Stats(context.Background())
-		c.Open, c.InFlight, c.Reported = st.Conns.Open, st.InFlight, st.Memory
+		c.Open, c.Idle, c.InFlight, c.Reported = st.Conns.Open, st.Conns.Idle, st.InFlight, st.Memory
 	})
 	return nil
 }
@@ -128,7 +129,7 @@ func childLeaklab() error {
 // childNetHTTP is the plain reference: net/http with a /ping handler and
 // a "/" that waits until the client leaves.
 func childNetHTTP() error {
-	var open, inFlight atomic.Int64
+	var inFlight atomic.Int64
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /ping", func(w http.ResponseWriter, _ *http.Request) { _, _ = io.WriteString(w, "pong\n") })
 	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
@@ -136,22 +137,46 @@ func childNetHTTP() error {
 		defer inFlight.Add(-1)
 		<-r.Context().Done()
 	})
-	hs := &http.Server{Handler: mux, ConnState: func(_ net.Conn, st http.ConnState) {
-		switch st {
-		case http.StateNew:
-			open.Add(1)
-		case http.StateClosed, http.StateHijacked:
-			open.Add(-1)
-		}
-	}}
+	states := connStates{m: map[net.Conn]http.ConnState{}}
+	hs := &http.Server{Handler: mux, ConnState: states.set}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return err
 	}
 	go func() { _ = hs.Serve(ln) }()
 	defer hs.Close()
-	serveControl(ln.Addr().String(), func(s *childStats) { s.Open, s.InFlight = int(open.Load()), inFlight.Load() })
+	serveControl(ln.Addr().String(), func(s *childStats) {
+		s.Open, s.Idle = states.counts()
+		s.InFlight = inFlight.Load()
+	})
 	return nil
+}
+
+// connStates follows net/http connections through ConnState.
+type connStates struct {
+	mu sync.Mutex
+	m  map[net.Conn]http.ConnState
+}
+
+func (c *connStates) set(conn net.Conn, st http.ConnState) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if st == http.StateClosed || st == http.StateHijacked {
+		delete(c.m, conn)
+		return
+	}
+	c.m[conn] = st
+}
+
+func (c *connStates) counts() (open, idle int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, st := range c.m {
+		if st == http.StateIdle {
+			idle++
+		}
+	}
+	return len(c.m), idle
 }
 
 // bareResult is what the bare dial loop measured.

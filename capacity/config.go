@@ -55,7 +55,8 @@ type Config struct {
 	DialConcurrency int `json:"dial_concurrency"`
 	// Interval is the period of OnInterval.
 	Interval time.Duration `json:"interval"`
-	// Timeout bounds each dial, and the wait for each pong when Ping is set.
+	// Timeout bounds each dial (checked every Timeout/8), and the wait for
+	// each pong when Ping is set.
 	Timeout time.Duration `json:"timeout"`
 	// Hold is how long the connections stay open once every connection
 	// has had its first try; 0 closes them at once. Auto mode ignores it.
@@ -72,7 +73,7 @@ type Config struct {
 	// bytes back count as the pong.
 	Ping time.Duration `json:"ping"`
 	// Path is the request path of ModeHTTP and of the pings, e.g. "/ping",
-	// or "/?delay=10m" to hold a request in flight on the leaklab server.
+	// or "/?delay=5m" to hold a request in flight on the leaklab server (its -max-delay is 5m).
 	Path string `json:"path"`
 	// Reopen redials every connection that closes or fails, until the end
 	// of Hold, so Connections stay open.

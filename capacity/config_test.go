@@ -106,7 +106,7 @@ func TestCheckLimits(t *testing.T) {
 	assert.ErrorContains(t, cfg.CheckLimits(files, ports, 1), "19969 connections per process need 20001 open files, but the open-files limit 20000 (hard limit 20000) leaves room for 19968")
 	assert.ErrorContains(t, cfg.CheckLimits(files, ports, 1), "-workers 2")
 	cfg.Connections = 40000
-	assert.ErrorContains(t, cfg.CheckLimits(files, ports, 4), "40000 connections from each of 1 source addresses to one target exceed the 28232 ephemeral ports")
+	assert.ErrorContains(t, cfg.CheckLimits(files, ports, 4), "40000 connections per source address (40000 over 1) to one target exceed the ephemeral port range 32768-60999 (28232 ports)")
 	cfg.Sources, _ = capacity.ParseSources("127.0.0.1-127.0.0.2")
 	assert.NoError(t, cfg.CheckLimits(files, ports, 4))
 }

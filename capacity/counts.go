@@ -23,6 +23,7 @@ const (
 
 var stateNames = [numStates]string{"NotInitiated", "Dialing", "Established", "Closed", "Error"}
 
+// String names the state as the report line does, e.g. "NotInitiated".
 func (s State) String() string {
 	if s < numStates {
 		return stateNames[s]

@@ -2,6 +2,7 @@ package capacity
 
 import (
 	"context"
+	"fmt"
 	"net"
 	"net/netip"
 	"time"
@@ -9,15 +10,14 @@ import (
 
 // newDialers returns one dialer per source address, or one that lets the
 // kernel choose. TCP keep-alive probes are off: a held connection costs
-// no traffic unless Ping asks for it.
+// no traffic unless Ping asks for it. Timeout is enforced by dialClock.
 func newDialers(cfg Config) []*net.Dialer {
 	if len(cfg.Sources) == 0 {
-		return []*net.Dialer{{Timeout: cfg.Timeout, KeepAlive: -1}}
+		return []*net.Dialer{{KeepAlive: -1}}
 	}
 	out := make([]*net.Dialer, len(cfg.Sources))
 	for i, src := range cfg.Sources {
 		out[i] = &net.Dialer{
-			Timeout:   cfg.Timeout,
 			KeepAlive: -1,
 			LocalAddr: net.TCPAddrFromAddrPort(netip.AddrPortFrom(src, 0)),
 			Control:   bindNoPort,
@@ -26,8 +26,8 @@ func newDialers(cfg Config) []*net.Dialer {
 	return out
 }
 
-// dispatch hands slots to the dialers at the configured pace: reopened
-// slots first, then new ones, until the run ends.
+// dispatch hands slots to the dialers at the configured pace (a paced run
+// only): reopened slots first, then new ones, until the run ends.
 func (t *Tester) dispatch(ctx context.Context) {
 	p := pacer{every: t.cfg.pace()}
 	defer p.stop()
@@ -64,25 +64,41 @@ func (t *Tester) next(ctx context.Context) *slot {
 }
 
 // dialLoop is one of the DialConcurrency dialers.
-func (t *Tester) dialLoop(ctx context.Context) {
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case s := <-t.jobs:
-			t.open(ctx, s)
-		}
+func (t *Tester) dialLoop(ctx context.Context, clock *dialClock) {
+	defer clock.stop()
+	for s := t.take(ctx); s != nil; s = t.take(ctx) {
+		t.open(ctx, clock, s)
 	}
 }
 
-// open dials one slot and, on success, hands the connection to a holder
-// goroutine of its own.
-func (t *Tester) open(ctx context.Context, s *slot) {
+// take returns the next slot to dial: from the dispatcher when the run is
+// paced, else straight from next, so that dialing as fast as possible
+// waits for no other goroutine. It returns nil when the run ends.
+func (t *Tester) take(ctx context.Context) *slot {
+	if t.cfg.pace() <= 0 {
+		return t.next(ctx)
+	}
+	select {
+	case <-ctx.Done():
+		return nil
+	case s := <-t.jobs:
+		return s
+	}
+}
+
+// open dials one slot and, on success, hands the connection to the
+// watcher, or to a holder goroutine of its own when it has more to do.
+func (t *Tester) open(ctx context.Context, clock *dialClock, s *slot) {
 	t.dialing(s)
 	d := t.dialers[s.id%len(t.dialers)]
 	start := time.Now()
-	c, err := d.DialContext(ctx, "tcp", t.target.String())
+	dctx := clock.begin(ctx)
+	c, err := d.DialContext(dctx, "tcp", t.addr)
+	clock.end()
 	if err != nil {
+		if timedOut(dctx) {
+			err = fmt.Errorf("dial tcp %s: %w (%v)", t.target, errConnectTimeout, t.cfg.Timeout)
+		}
 		if ctx.Err() == nil {
 			t.failed(s, err)
 		}
@@ -91,6 +107,9 @@ func (t *Tester) open(ctx context.Context, s *slot) {
 	t.hist.Record(time.Since(start))
 	if !t.established(s, c) {
 		_ = c.Close()
+		return
+	}
+	if t.watch != nil && t.watch.add(s, c) == nil {
 		return
 	}
 	t.holders.Add(1)

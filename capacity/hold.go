@@ -12,7 +12,11 @@ import (
 	"time"
 )
 
-const causeProtocol = "protocol"
+// Causes of errors this package names, next to internal/neterr's.
+const (
+	causeProtocol       = "protocol"
+	causeConnectTimeout = "connect timeout"
+)
 
 var errUnexpectedBytes = errors.New("the server sent bytes nobody asked for")
 

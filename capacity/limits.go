@@ -98,8 +98,8 @@ func (c Config) CheckLimits(files FileLimit, ports PortRange, workers int) error
 	}
 	sources := max(len(c.Sources), 1)
 	if perSource := (c.Connections + sources - 1) / sources; !c.Auto && perSource > ports.Size() {
-		return fmt.Errorf("%d connections from each of %d source addresses to one target exceed the %d ephemeral ports %s (one 4-tuple per connection); spread them over more source addresses, e.g. -source 127.0.0.1-127.0.0.%d",
-			perSource, sources, ports.Size(), ports, (c.Connections+ports.Size()-1)/ports.Size())
+		return fmt.Errorf("%d connections per source address (%d over %d) to one target exceed the ephemeral port range %s: each connection needs a 4-tuple of its own; spread them over more source addresses, e.g. -source 127.0.0.1-127.0.0.%d",
+			perSource, c.Connections, sources, ports, (c.Connections+ports.Size()-1)/ports.Size())
 	}
 	return nil
 }

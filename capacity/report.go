@@ -15,8 +15,9 @@ import (
 
 // hints extends neterr.Hints with the causes only this package names.
 var hints = map[string]string{
-	causeProtocol: "the server answered something that is not the expected HTTP answer: is it an HTTP server? -mode tcp works with any TCP server",
-	"http":        "the server answered with an error status: check -path and the server's log",
+	causeProtocol:       "the server answered something that is not the expected HTTP answer: is it an HTTP server? -mode tcp works with any TCP server",
+	"http":              "the server answered with an error status: check -path and the server's log",
+	causeConnectTimeout: "the handshake did not complete: the server's accept queue is full (it does not accept: at its open-files limit or too busy; see Recv-Q in ss -ltn) or SYNs are dropped; look at the server, or raise -timeout",
 }
 
 // Hint says what to do about a cause of errors, or "".
@@ -37,8 +38,8 @@ func (r Result) WriteJSON(w io.Writer) error {
 	return enc.Encode(r)
 }
 
-// WriteTable writes the summary for people: one table of measures, and
-// one of errors by cause with a hint each.
+// WriteTable writes the summary for people: one table of measures, one
+// of errors by cause, and a hint for each cause.
 func (r Result) WriteTable(w io.Writer) error {
 	t := tablewriter.NewTable(w)
 	t.Header("measure", "value")
@@ -83,12 +84,18 @@ func (r Result) peakText() string {
 	return fmt.Sprintf("%d of %d, not reached", r.Peak, r.Connections)
 }
 
-// String is "4.1 KB per connection (RSS +61.2 MB for 15000)".
+// String is "4.1 KB per connection (RSS +61.2 MB for 15000)". The
+// process's own growth (runtime, buffers) drowns the figure below a
+// thousand connections, and the string says so.
 func (m Memory) String() string {
 	if m.Conns == 0 {
 		return "no connection open to measure"
 	}
-	return fmt.Sprintf("%.1f KB per connection (RSS +%.1f MB for %d)", float64(m.PerConnBytes)/1024, float64(m.RSSGrowthBytes)/(1<<20), m.Conns)
+	s := fmt.Sprintf("%.1f KB per connection (RSS +%.1f MB for %d)", float64(m.PerConnBytes)/1024, float64(m.RSSGrowthBytes)/(1<<20), m.Conns)
+	if m.Conns < 1000 {
+		s += "; too few connections for a per-connection figure"
+	}
+	return s
 }
 
 func (r Result) writeErrors(w io.Writer) error {
@@ -100,11 +107,21 @@ func (r Result) writeErrors(w io.Writer) error {
 		return cmp.Or(cmp.Compare(r.ErrorsByCause[b], r.ErrorsByCause[a]), cmp.Compare(a, b))
 	})
 	t := tablewriter.NewTable(w)
-	t.Header("error cause", "count", "first error", "hint")
+	t.Header("error cause", "count", "first error")
 	for _, c := range causes {
-		if err := t.Append(c, fmt.Sprint(r.ErrorsByCause[c]), r.ErrorExamples[c], Hint(c)); err != nil {
+		if err := t.Append(c, fmt.Sprint(r.ErrorsByCause[c]), r.ErrorExamples[c]); err != nil {
 			return err
 		}
 	}
-	return t.Render()
+	if err := t.Render(); err != nil {
+		return err
+	}
+	for _, c := range causes {
+		if h := Hint(c); h != "" {
+			if _, err := fmt.Fprintf(w, "hint, %s: %s\n", c, h); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }

@@ -22,10 +22,9 @@ type tally struct {
 	peakAt       time.Duration
 	reached      bool
 	reachedAt    time.Duration
-	resolved     int // slots whose first try ended
-	sincePeak    int // failures since the last new peak (auto mode)
-	lastCause    string
-	autoStopped  bool
+	resolved     int    // slots whose first try ended
+	sincePeak    int    // failures since the last new peak (auto mode)
+	autoReason   string // why an auto run stopped, once it has
 }
 
 // newSlot returns the next slot to dial, or nil when the run has as many
@@ -143,9 +142,11 @@ func (t *Tester) failureLocked(cause string) {
 		return
 	}
 	t.tally.sincePeak++
-	t.tally.lastCause = cause
-	if t.tally.sincePeak >= t.cfg.FailAfter && !t.tally.autoStopped {
-		t.tally.autoStopped = true
+	if t.tally.sincePeak >= t.cfg.FailAfter && t.tally.autoReason == "" {
+		t.tally.autoReason = fmt.Sprintf("%d failures without a new peak, the last one %s", t.tally.sincePeak, cause)
+		if ex, ok := t.tally.examples[cause]; ok {
+			t.tally.autoReason += " (" + ex + ")"
+		}
 		close(t.autoStop)
 	}
 }
@@ -153,11 +154,7 @@ func (t *Tester) failureLocked(cause string) {
 func (t *Tester) autoReason() string {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	reason := fmt.Sprintf("%d failures without a new peak, the last one %s", t.tally.sincePeak, t.tally.lastCause)
-	if ex, ok := t.tally.examples[t.tally.lastCause]; ok {
-		reason += " (" + ex + ")"
-	}
-	return reason
+	return t.tally.autoReason
 }
 
 // exchangeError is a failure while the tester waited for an answer (a
@@ -182,7 +179,8 @@ func closedByPeer(err error) bool {
 }
 
 // causeOf names the cause of an error as neterr does, with "http NNN"
-// for a bad status and "protocol" for an answer that makes no sense.
+// for a bad status, "protocol" for an answer that makes no sense, and
+// "connect timeout" for a handshake that did not complete.
 func causeOf(err error) string {
 	var st *statusError
 	if errors.As(err, &st) {
@@ -190,6 +188,10 @@ func causeOf(err error) string {
 	}
 	if errors.Is(err, errUnexpectedBytes) {
 		return causeProtocol
+	}
+	var op *net.OpError
+	if errors.Is(err, errConnectTimeout) || errors.As(err, &op) && op.Op == "dial" && op.Timeout() {
+		return causeConnectTimeout
 	}
 	return neterr.Cause(err)
 }

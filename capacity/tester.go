@@ -18,10 +18,12 @@ var errMaxDuration = errors.New("max duration reached")
 type Tester struct {
 	cfg     Config
 	target  netip.AddrPort
-	limit   int // the most slots: Connections, or the auto cap
+	addr    string // target, as the dialers want it
+	limit   int    // the most slots: Connections, or the auto cap
 	dialers []*net.Dialer
 	request []byte
 	hist    Histogram
+	watch   *watcher // holds idle TCP connections; nil: a goroutine each
 
 	mu       sync.Mutex
 	slots    []*slot
@@ -59,10 +61,11 @@ func New(cfg Config) (*Tester, error) {
 	t := &Tester{
 		cfg:      cfg,
 		target:   target,
+		addr:     target.String(),
 		limit:    cfg.Connections,
 		rampDone: make(chan struct{}),
 		autoStop: make(chan struct{}),
-		jobs:     make(chan *slot),
+		jobs:     make(chan *slot), // paced runs only; see take
 	}
 	t.dialers = newDialers(cfg)
 	t.request = httpRequest(cfg.Path, cfg.Target)
@@ -70,6 +73,7 @@ func New(cfg Config) (*Tester, error) {
 		t.limit = currentFileLimit().MaxConnections()
 	}
 	if !cfg.Auto {
+		t.slots = make([]*slot, 0, cfg.Connections)
 		t.total = cfg.Connections
 		t.byState[NotInitiated] = cfg.Connections
 		t.redial = make(chan *slot, cfg.Connections)
@@ -97,18 +101,30 @@ func (t *Tester) Run(ctx context.Context) Result {
 	defer cancel(nil)
 	t.start = time.Now()
 	rss := readRSS()
-	var bg sync.WaitGroup
-	bg.Go(func() { t.dispatch(runCtx) })
-	for range t.cfg.DialConcurrency {
-		bg.Go(func() { t.dialLoop(runCtx) })
+	if t.cfg.Mode == ModeTCP && t.cfg.Ping <= 0 {
+		t.watch, _ = newWatcher(t) // without it, a goroutine per connection
 	}
+	var bg sync.WaitGroup
+	if t.cfg.pace() > 0 {
+		bg.Go(func() { t.dispatch(runCtx) })
+	}
+	clocks := make([]*dialClock, t.cfg.DialConcurrency)
+	for i := range clocks {
+		clocks[i] = &dialClock{}
+		bg.Go(func() { t.dialLoop(runCtx, clocks[i]) })
+	}
+	bg.Go(func() { sweep(runCtx, clocks, t.cfg.Timeout) })
 	stopReports := t.report(runCtx)
 	reason := t.wait(runCtx)
-	final, mem := t.Counts(), memoryOf(rss, readRSS(), t.Counts().Established)
+	final := t.Counts()
+	mem := memoryOf(rss, readRSS(), final.Established)
 	cancel(nil)
 	bg.Wait()
 	stopReports()
 	t.closeAll()
+	if t.watch != nil {
+		t.watch.stop()
+	}
 	t.holders.Wait()
 	return t.result(final, reason, mem)
 }

@@ -74,10 +74,13 @@ func ServeWorker(ctx context.Context, spec string, w io.Writer) error {
 		_ = enc.Encode(e)
 	}
 	cfg.OnInterval = func(c Counts) { send(event{Counts: &c}) }
-	res, err := Run(ctx, cfg)
+	t, err := New(cfg)
 	if err != nil {
 		return err
 	}
+	c := t.Counts()
+	send(event{Counts: &c}) // the parent's first report knows the totals
+	res := t.Run(ctx)
 	send(event{Result: &res})
 	return nil
 }

@@ -22,7 +22,15 @@ func testWorker(ctx context.Context) *exec.Cmd {
 	return cmd
 }
 
+// skipShort skips tests that start processes under -short.
+func skipShort(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts worker processes; skipped with -short")
+	}
+}
+
 func TestRunWorkersAddsUpTheProcesses(t *testing.T) {
+	skipShort(t)
 	srv := startServer(t, false)
 	cfg := testConfig(srv.addr(), 6)
 	cfg.Hold = 300 * time.Millisecond
@@ -50,17 +58,16 @@ func TestRunWorkersAddsUpTheProcesses(t *testing.T) {
 }
 
 func TestRunWorkersStopsOnCancel(t *testing.T) {
+	skipShort(t)
 	srv := startServer(t, false)
 	cfg := testConfig(srv.addr(), 4)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	go func() {
-		for srv.accepted() < 4 && ctx.Err() == nil {
-			time.Sleep(2 * time.Millisecond)
+	cfg.OnInterval = func(c capacity.Counts) {
+		if c.Established == 4 {
+			cancel() // as Ctrl-C would, once every connection is open
 		}
-		time.Sleep(50 * time.Millisecond) // let the workers mark them established
-		cancel()
-	}()
+	}
 	var stderr bytes.Buffer
 	r, err := capacity.RunWorkers(ctx, cfg, 2, testWorker, &stderr)
 	require.NoError(t, err, stderr.String())

@@ -179,21 +179,29 @@ func TestNoTimeout(t *testing.T) {
 }
 
 // TestIdlePoolTooSmall: with Go's default pool of 2 under λ·W = 20, the
-// faulty client closes connections while the load runs, each leaving
+// faulty client closes connections while the load sends, each leaving
 // TIME_WAIT on the client side, while its ESTABLISHED count stays within
-// the bound (churn, not a pile-up). Measured here: 0.30 to 0.36 dials
+// the bound (churn, not a pile-up). Measured here: 0.28 to 0.36 dials
 // per request; the test asks for a third of that (0.1) and for more
-// closed connections than a client that reuses may close (errors + 2).
-// The fixed one, with a pool sized to the load, closes none.
+// connections closed while sending than a client that reuses may close
+// (its errors + 2), in the program's count and in the kernel's. The fixed
+// one, with a pool sized to the load, closes none.
 func TestIdlePoolTooSmall(t *testing.T) {
 	faulty, fixed := catalogueRun(t, experiments.IdlePoolTooSmall)
 
 	tolerance := func(v experiments.VariantResult) int { return int(v.Errors) + v.BoundDetail.Idle }
-	assert.Greater(t, faulty.TimeWait, tolerance(faulty), "faulty leaves TIME_WAIT behind")
+	// When the load stops, a pool of 2 drops at most its peak connections
+	// but 2; every other TIME_WAIT was left while sending. (The samples
+	// taken while sending may be few on a busy machine, so the settled
+	// census is the kernel's evidence here.)
+	whileSending := faulty.TimeWait - (faulty.PeakEstablished - faulty.BoundDetail.Idle)
+	assert.Greater(t, whileSending, tolerance(faulty), "faulty leaves TIME_WAIT behind while sending: %s", faulty.Meaning)
+	assert.Greater(t, faulty.Churned, int64(tolerance(faulty)), "faulty closes connections while sending")
 	assert.GreaterOrEqual(t, faulty.DialsPerRequest, 0.1, "faulty keeps dialling")
 	assert.LessOrEqual(t, faulty.PeakEstablished, faulty.BoundDetail.Max, "churn is no pile-up: ESTABLISHED stays within the bound")
 
 	assert.LessOrEqual(t, fixed.TimeWait, tolerance(fixed), "fixed closes nothing but failed connections")
+	assert.LessOrEqual(t, fixed.Churned, int64(tolerance(fixed)))
 	assert.LessOrEqual(t, fixed.Dials, int64(fixed.BoundDetail.Max), "fixed dials no more than it can have in flight")
 	assert.Less(t, fixed.DialsPerRequest, faulty.DialsPerRequest)
 	requireLetGo(t, faulty.Port, fixed.Port)

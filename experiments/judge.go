@@ -2,6 +2,7 @@ package experiments
 
 import (
 	"math"
+	"time"
 
 	"github.com/leaklab/leaklab/netstat"
 )
@@ -26,7 +27,8 @@ func judge(sc Scenario, c Config, r *variantRun, settled netstat.Counts) Variant
 	if v.Requests > 0 {
 		v.DialsPerRequest = float64(v.Dials) / float64(v.Requests)
 	}
-	v.Churned = max(v.Dials-int64(v.SettledEstablished+v.CloseWait), int64(v.TimeWait), 0)
+	v.SendingTimeWait = sendingTimeWait(r.series, c.Duration)
+	v.Churned = max(v.Dials-int64(v.PeakEstablished), int64(v.SendingTimeWait), 0)
 	sc.Judge(c, &v)
 	return v
 }
@@ -42,4 +44,19 @@ func (v *VariantResult) addPeaks(series []Sample) {
 	}
 	v.PeakEstablished = max(v.PeakEstablished, v.SettledEstablished)
 	v.PeakServerEstablished = max(v.PeakServerEstablished, v.ServerEstablished)
+}
+
+// sendingTimeWait is the client side TIME_WAIT count of the last sample
+// taken before the load had sent for its whole duration (the series
+// starts a little before the load, so such a sample was taken while
+// sending).
+func sendingTimeWait(series []Sample, d time.Duration) int {
+	n := 0
+	for _, s := range series {
+		if s.T > d.Seconds() {
+			break
+		}
+		n = s.Client[netstat.TimeWait]
+	}
+	return n
 }

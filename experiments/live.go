@@ -17,7 +17,7 @@ type Live struct {
 func liveOf(runs []*variantRun, c Config) Live {
 	l := Live{Config: c}
 	if sc, ok := Lookup(c.Scenario); ok {
-		l.Bound = NewBound(c, sc.IdleBound)
+		l.Bound = sc.Bound(c)
 	}
 	for _, r := range runs {
 		if len(r.series) == 0 {

@@ -12,7 +12,7 @@ import (
 const NewClientPerRequest = "new-client-per-request"
 
 func init() {
-	catalogue = append(catalogue, Scenario{
+	register(Scenario{
 		Name:      NewClientPerRequest,
 		Summary:   "a new http.Client and Transport per request; each idle pool is orphaned",
 		Symptom:   "client ESTABLISHED after the load (one per finished request)",

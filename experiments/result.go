@@ -60,12 +60,16 @@ type VariantResult struct {
 	Cancelled int64 `json:"cancelled"`
 	// DialsPerRequest is Dials / Requests: 1 when nothing is reused.
 	DialsPerRequest float64 `json:"dials_per_request"`
-	// Churned counts connections dialled and closed while the load ran:
-	// the larger of Dials minus the client side sockets still ESTABLISHED
-	// or CLOSE_WAIT when settled (the program's dials minus the kernel's
-	// count), and the client side TIME_WAIT sockets (the kernel's trace of
-	// each connection the client closed first). Dials come from httptrace
-	// and miss a dial whose request took another connection first.
+	// SendingTimeWait counts client side TIME_WAIT sockets in the last
+	// sample taken while the load was still sending.
+	SendingTimeWait int `json:"sending_time_wait"`
+	// Churned counts connections dialled and closed while the load was
+	// sending, the closes of its end left out: the larger of Dials minus
+	// PeakEstablished (connections that were never open together: the
+	// program's dials against the kernel's count) and SendingTimeWait (the
+	// kernel's trace of each connection the client closed first). Dials
+	// come from httptrace and miss a dial whose request took another
+	// connection first.
 	Churned int64 `json:"churned"`
 	// Goroutines counts, when settled, the live goroutines the client's
 	// requests started (they carry the run's pprof label), such as each

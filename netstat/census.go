@@ -23,11 +23,14 @@ type Snapshot struct {
 // Take reads the kernel's TCP socket table (IPv4 and IPv6) and returns the
 // sockets the selector chooses.
 //
-// A selection by pid alone reads only that process's sockets, the cheapest
-// exact census (gopsutil's ConnectionsPidWithoutUids: the per-socket owner
-// uids are never needed here and cost a read of /proc/PID/status each). A
-// selection by port reads the whole table, so that sockets without an
-// owner, such as TIME_WAIT, are counted.
+// A selection by pid alone walks only that process's file descriptors to
+// find its sockets, the cheapest exact census (gopsutil's
+// ConnectionsPidWithoutUids: the per-socket owner uids are never needed
+// here and cost a read of /proc/PID/status each). A selection by port walks
+// every process's descriptors, so that sockets without an owner, such as
+// TIME_WAIT, are counted and the others get their pid. Either way the
+// kernel's table for the whole network namespace is parsed, so the cost
+// grows with every TCP socket on the machine, not only the selected ones.
 func Take(ctx context.Context, sel Selector) (Snapshot, error) {
 	if sel.Pid < 0 {
 		return Snapshot{}, fmt.Errorf("pid %d is negative; pass a process id from ps, or 0 for all", sel.Pid)

@@ -45,6 +45,11 @@ type Config struct {
 	Hang bool
 	// Metrics serves Prometheus metrics on /metrics (see Registry).
 	Metrics bool
+	// ReusePort sets SO_REUSEPORT on the listening socket, so several
+	// server processes can listen on the same address and port and the
+	// kernel spreads new connections over them (Linux). Each process has
+	// its own open-files limit.
+	ReusePort bool
 	// Log receives the periodic reports and the client-gone lines; nil
 	// discards them.
 	Log io.Writer

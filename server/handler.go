@@ -40,6 +40,10 @@ func (s *Server) slow(w http.ResponseWriter, r *http.Request) {
 	select {
 	case <-answer:
 	case <-r.Context().Done():
+		if s.closing.Load() {
+			http.Error(w, "server shutting down", http.StatusServiceUnavailable)
+			return
+		}
 		s.gone(r, time.Since(start), delay)
 		return
 	}
@@ -67,12 +71,8 @@ func (s *Server) answer(w http.ResponseWriter, delay time.Duration) {
 // padding fills the answers BodySize pads.
 var padding = bytes.Repeat([]byte("."), 4<<10)
 
-// gone records a request whose client went away before the answer, or
-// that the server cancelled while shutting down.
+// gone records a request whose client went away before the answer.
 func (s *Server) gone(r *http.Request, waited, delay time.Duration) {
-	if s.stopping.Err() != nil {
-		return
-	}
 	s.clientGone.Add(1)
 	wait := fmt.Sprintf("a %v wait", delay)
 	if s.cfg.Hang {

@@ -24,10 +24,13 @@ type Server struct {
 	conns   *connTracker
 	started time.Time
 
+	baseline Memory // the process's memory at Start, before any connection
+
 	inFlight   atomic.Int64
 	served     atomic.Int64
 	clientGone atomic.Int64
 
+	closing    atomic.Bool     // set when Close starts
 	stopping   context.Context // cancelled when Close gives up waiting
 	stop       context.CancelFunc
 	serveDone  chan struct{}
@@ -56,12 +59,13 @@ func New(cfg Config) *Server {
 
 // Start listens on the configured address and serves in the background.
 func (s *Server) Start() error {
-	ln, err := net.Listen("tcp", s.cfg.Addr)
+	ln, err := listen(s.cfg.Addr, s.cfg.ReusePort)
 	if err != nil {
 		return listenError(s.cfg.Addr, err)
 	}
 	s.ln = ln
 	s.started = time.Now()
+	s.baseline = readMemory(0, Memory{})
 	go func() {
 		defer close(s.serveDone)
 		_ = s.hs.Serve(ln) // returns http.ErrServerClosed after Close
@@ -93,10 +97,12 @@ func (s *Server) Close() error {
 		if s.ln == nil {
 			return
 		}
+		s.closing.Store(true)
 		ctx, cancel := context.WithTimeout(context.Background(), s.cfg.ShutdownGrace)
 		defer cancel()
 		if err := s.hs.Shutdown(ctx); err != nil {
-			s.stop() // in-flight handlers return at once
+			// Close the connections first, so that no handler cut short can
+			// still answer on one; then release the handlers left.
 			s.closeError = s.hs.Close()
 		}
 		s.stop()

@@ -204,7 +204,7 @@ func TestCloseCancelsHandlersAfterGrace(t *testing.T) {
 	begin := time.Now()
 	require.NoError(t, s.Close())
 	assert.Less(t, time.Since(begin), 5*time.Second, "Close does not wait for the hour")
-	assert.Error(t, <-done, "the request was cut off")
+	assert.Error(t, <-done, "the request was cut off, not answered")
 	assert.Zero(t, s.Stats(context.Background()).ClientGone, "a shutdown is not a client leaving")
 }
 

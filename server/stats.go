@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"os"
 	"runtime"
+	"runtime/metrics"
 	"time"
 
 	"github.com/leaklab/leaklab/netstat"
@@ -35,14 +36,31 @@ type Stats struct {
 	Memory Memory `json:"memory"`
 }
 
-// Memory is the process's memory, in total and divided by the open
-// connections (0 when none are open).
+// Memory is the process's memory, in total and per open connection.
+//
+// The per-connection cost is the growth since Start divided by the open
+// connections: RSSGrowthPerConnBytes for the resident memory (what top
+// shows, garbage not yet collected included), GoPerConnBytes for the live
+// Go heap (as of the last GC) plus the goroutine stacks; in net/http most
+// of a connection is its goroutine's stack and its read and write
+// buffers. RSSPerConnBytes and HeapPerConnBytes divide the whole process
+// instead, its baseline included, so with few connections open they
+// describe the process more than a connection.
 type Memory struct {
-	RSSBytes         uint64 `json:"rss_bytes"`
-	HeapBytes        uint64 `json:"heap_bytes"`
+	RSSBytes   uint64 `json:"rss_bytes"`
+	HeapBytes  uint64 `json:"heap_bytes"`
+	StackBytes uint64 `json:"stack_bytes"`
+	// LiveHeapBytes is the heap the last GC found live.
+	LiveHeapBytes    uint64 `json:"live_heap_bytes"`
 	Goroutines       int    `json:"goroutines"`
 	RSSPerConnBytes  uint64 `json:"rss_per_conn_bytes"`
 	HeapPerConnBytes uint64 `json:"heap_per_conn_bytes"`
+	// RSSGrowthPerConnBytes is the resident memory added since Start,
+	// divided by the open connections.
+	RSSGrowthPerConnBytes uint64 `json:"rss_growth_per_conn_bytes"`
+	// GoPerConnBytes is the live Go heap plus the goroutine stacks added
+	// since Start, divided by the open connections.
+	GoPerConnBytes uint64 `json:"go_per_conn_bytes"`
 }
 
 // Stats returns both views of the server's connections now.
@@ -55,29 +73,46 @@ func (s *Server) Stats(ctx context.Context) Stats {
 		Served:        s.served.Load(),
 		ClientGone:    s.clientGone.Load(),
 	}
+	st.Memory = readMemory(st.Conns.Open, s.baseline) // before the census and its garbage
 	snap, err := netstat.Take(ctx, netstat.Selector{LocalPort: s.Port()})
 	if err != nil {
 		st.KernelError = err.Error()
 	}
 	st.Kernel = snap.Counts().Server
-	st.Memory = readMemory(st.Conns.Open)
 	return st
 }
 
-func readMemory(open int) Memory {
+// readMemory reads the process's memory and divides it, and its growth
+// since base, by the open connections.
+func readMemory(open int, base Memory) Memory {
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
-	m := Memory{HeapBytes: ms.HeapInuse, Goroutines: runtime.NumGoroutine()}
+	live := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+	metrics.Read(live)
+	m := Memory{HeapBytes: ms.HeapInuse, StackBytes: ms.StackInuse, Goroutines: runtime.NumGoroutine()}
+	if live[0].Value.Kind() == metrics.KindUint64 {
+		m.LiveHeapBytes = live[0].Value.Uint64()
+	}
 	if p, err := process.NewProcess(int32(os.Getpid())); err == nil {
 		if mi, err := p.MemoryInfo(); err == nil {
 			m.RSSBytes = mi.RSS
 		}
 	}
 	if open > 0 {
-		m.RSSPerConnBytes = m.RSSBytes / uint64(open)
-		m.HeapPerConnBytes = m.HeapBytes / uint64(open)
+		n := uint64(open)
+		m.RSSPerConnBytes = m.RSSBytes / n
+		m.HeapPerConnBytes = m.HeapBytes / n
+		m.RSSGrowthPerConnBytes = growth(m.RSSBytes, base.RSSBytes) / n
+		m.GoPerConnBytes = growth(m.LiveHeapBytes+m.StackBytes, base.LiveHeapBytes+base.StackBytes) / n
 	}
 	return m
+}
+
+func growth(now, then uint64) uint64 {
+	if now < then {
+		return 0
+	}
+	return now - then
 }
 
 // Line formats the stats on one line, the program's view first:
@@ -88,13 +123,27 @@ func (st Stats) Line() string {
 	if st.KernelError != "" {
 		kernel = "unavailable (" + st.KernelError + ")"
 	}
-	mem := ""
-	if c.Open > 0 {
-		mem = fmt.Sprintf(" | memory/conn: rss=%.1fKB heap=%.1fKB", kb(st.Memory.RSSPerConnBytes), kb(st.Memory.HeapPerConnBytes))
-	}
 	return fmt.Sprintf("program: open=%d active=%d idle=%d in-flight=%d served=%d client-gone=%d | kernel: %s%s",
-		c.Open, c.Active, c.Idle, st.InFlight, st.Served, st.ClientGone, kernel, mem)
+		c.Open, c.Active, c.Idle, st.InFlight, st.Served, st.ClientGone, kernel, st.memoryLine())
 }
+
+// memoryLine is the memory part of Line: per connection once a thousand
+// are open (below that the process's own growth drowns the figure), the
+// whole process before.
+func (st Stats) memoryLine() string {
+	m := st.Memory
+	switch {
+	case m.RSSBytes == 0:
+		return "" // /proc could not be read, e.g. at the open-files limit
+	case st.Conns.Open < perConnFrom:
+		return fmt.Sprintf(" | memory: rss=%.1fMB", kb(m.RSSBytes)/1024)
+	}
+	return fmt.Sprintf(" | memory/conn since start: rss=%.1fKB go=%.1fKB", kb(m.RSSGrowthPerConnBytes), kb(m.GoPerConnBytes))
+}
+
+// perConnFrom is the number of open connections from which Line divides
+// memory by connection.
+const perConnFrom = 1000
 
 func kb(b uint64) float64 { return float64(b) / 1024 }
 

@@ -93,7 +93,7 @@ func (f *connsFlags) define(fs *flag.FlagSet) {
 	fs.DurationVar(&c.MaxDuration, "max-duration", c.MaxDuration, "bound on the whole run (0: none beyond the ramp and -hold)")
 	fs.StringVar(&f.mode, "mode", string(c.Mode), "tcp (plain connections, any server) or http (one keep-alive GET each, then idle)")
 	fs.DurationVar(&c.Ping, "ping", c.Ping, "every connection sends GET -path every `interval` and wants an answer within -timeout (tcp mode: any bytes back, e.g. from an echo server)")
-	fs.StringVar(&c.Path, "path", c.Path, "request `path` of http mode and of pings (/?delay=10m holds a request in flight on leaklab server)")
+	fs.StringVar(&c.Path, "path", c.Path, "request `path` of http mode and of pings (/?delay=5m holds a request in flight on leaklab server)")
 	fs.BoolVar(&c.Reopen, "reopen", false, "redial connections that close or fail, to keep -connections open during -hold")
 	fs.BoolVar(&c.Auto, "auto", false, "open at the rate until failures persist (-fail-after), then report the highest concurrency and why it stopped")
 	fs.IntVar(&c.FailAfter, "fail-after", c.FailAfter, "-auto stops after this many failures without a new peak")

@@ -85,7 +85,7 @@ func TestConnsUsageErrorsExit2(t *testing.T) {
 		{[]string{"-format", "xml"}, `unknown -format "xml"`},
 		{[]string{"-workers", "0"}, "-workers 0: want 1 or more"},
 		{[]string{"-connections", tooMany, "-delay", "0"}, "connections per process need"},
-		{[]string{"-connections", fmt.Sprint(ports.Size() + 1), "-delay", "0", "-workers", "3"}, "ephemeral ports"},
+		{[]string{"-connections", fmt.Sprint(ports.Size() + 1), "-delay", "0", "-workers", "3"}, "exceed the ephemeral port range"},
 		{[]string{"-hold", "1h"}, "is not shorter than max-duration"},
 		{[]string{"-auto", "-reopen"}, "do not combine"},
 		{[]string{"-ping", "-1s"}, "ping -1s"},
@@ -128,7 +128,22 @@ func TestConnsExit1WhenTheTargetIsNotReached(t *testing.T) {
 }
 
 func TestConnsMaxErrorsExit1(t *testing.T) {
-	hs := httptest.NewServer(http.NotFoundHandler())
+	// Every request waits until all three have come, then answers 404:
+	// the three connections are all established before the first error.
+	var mu sync.Mutex
+	arrived, all := 0, make(chan struct{})
+	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		if arrived++; arrived == 3 {
+			close(all)
+		}
+		mu.Unlock()
+		select {
+		case <-all:
+		case <-r.Context().Done():
+		}
+		http.NotFound(w, r)
+	}))
 	defer hs.Close()
 	addr := strings.TrimPrefix(hs.URL, "http://")
 	code, out, stderr := runCLI(t, 30*time.Second, "conns", "-target", addr, "-mode", "http", "-connections", "3",
@@ -155,6 +170,9 @@ func TestConnsJSONAndInterrupt(t *testing.T) {
 }
 
 func TestConnsWorkers(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts worker processes; skipped with -short")
+	}
 	t.Setenv("GORACE", "atexit_sleep_ms=0") // workers under -race would sleep 1 s at exit
 	addr, accepted := holdListener(t)
 	code, out, stderr := runCLI(t, time.Minute, "conns", "-target", addr, "-connections", "4", "-delay", "0",

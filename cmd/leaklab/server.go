@@ -13,7 +13,7 @@ func init() {
 
 func runServer(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	cfg := server.DefaultConfig()
-	fs := newFlagSet("server", "[-addr 127.0.0.1:8080] [-delay 20s] [-report-every 5s] [-idle-timeout 0] [-read-header-timeout 10s] [-metrics]", stderr)
+	fs := newFlagSet("server", "[-addr 127.0.0.1:8080] [-delay 20s] [-report-every 5s] [-idle-timeout 0] [-read-header-timeout 10s] [-metrics] [-reuseport]", stderr)
 	fs.StringVar(&cfg.Addr, "addr", cfg.Addr, "`host:port` to listen on (port 0: any free port)")
 	fs.DurationVar(&cfg.Delay, "delay", cfg.Delay, "how long / waits before answering (a request may ask ?delay=300ms)")
 	fs.DurationVar(&cfg.MaxDelay, "max-delay", cfg.MaxDelay, "cap on the ?delay= query")
@@ -22,6 +22,7 @@ func runServer(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	fs.DurationVar(&cfg.ReadHeaderTimeout, "read-header-timeout", cfg.ReadHeaderTimeout, "bound on reading request headers (0: none)")
 	fs.DurationVar(&cfg.ShutdownGrace, "shutdown-grace", cfg.ShutdownGrace, "on Ctrl-C, how long in-flight requests may finish")
 	fs.BoolVar(&cfg.Metrics, "metrics", cfg.Metrics, "serve Prometheus metrics on /metrics (connections by state, sockets by TCP state, in flight, served, client gone, memory per connection)")
+	fs.BoolVar(&cfg.ReusePort, "reuseport", cfg.ReusePort, "listen with SO_REUSEPORT, so several server processes share -addr, each with its own open-files limit (Linux)")
 	if code := parse(fs, args); code >= 0 {
 		return code
 	}

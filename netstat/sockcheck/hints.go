@@ -23,12 +23,12 @@ const (
 
 // hints maps each symptom to its likely cause and where to read about it.
 var hints = map[symptom]string{
-	idleToOneHost:     "idle keep-alive sockets to the same host: a Transport per request? see docs/01-new-client-per-request.md; or response bodies never closed, so no connection goes back to the pool",
-	clientStillOpen:   "a connection this process dialled is still open: a response body not closed, or a client whose idle connections are never released (call Transport.CloseIdleConnections when done)",
-	serverStillOpen:   "the server still holds a connection its client left open, or a handler has not returned: close the client's connections before the check; give http.Server an IdleTimeout and ReadHeaderTimeout",
-	clientCloseWait:   "the peer closed but this process never closed its end: a response body not closed? see the body-not-closed lesson in docs/",
+	idleToOneHost:     "idle keep-alive sockets to the same host: a Transport per request? see docs/01-new-client-per-request.md; or response bodies never closed (docs/02-body-not-closed.md)",
+	clientStillOpen:   "a connection this process dialled is still open: a response body not closed (docs/02-body-not-closed.md), or a client whose idle connections are never released (call Transport.CloseIdleConnections when done)",
+	serverStillOpen:   "the server still holds a connection: its client left it open, or a handler has not returned; close the client's connections before the check, give http.Server an IdleTimeout and ReadHeaderTimeout (docs/07-server-no-idle-timeout.md)",
+	clientCloseWait:   "the peer closed but this process never closed its end: a response body not closed? see docs/02-body-not-closed.md",
 	serverCloseWait:   "the client closed but the server never closed its end: a handler still running after the client left? stop on r.Context().Done()",
-	timeWaitPilesUp:   "connections are not reused: body not drained, or MaxIdleConnsPerHost too small (see docs/ for body-not-drained and idle-pool-too-small)",
+	timeWaitPilesUp:   "connections are not reused: body not drained (docs/03-body-not-drained.md), or MaxIdleConnsPerHost too small (docs/05-idle-pool-too-small.md)",
 	otherStateRemains: "sockets in a closing state: the connection is being torn down; wait longer (sockcheck.Timeout) or count only ESTABLISHED and CLOSE_WAIT",
 }
 

@@ -51,7 +51,7 @@ func TestVerifyNoneReportsATransportPerRequest(t *testing.T) {
 	assert.Regexp(t, `^peak: 3 sockets at \d\d:\d\d:\d\d\.\d{3}, [\d.]+m?s after the check started$`, got[5])
 	assert.Equal(t, fmt.Sprintf("hint: 3 ESTABLISHED to 127.0.0.1:%d: idle keep-alive sockets to the same host: "+
 		"a Transport per request? see docs/01-new-client-per-request.md; "+
-		"or response bodies never closed, so no connection goes back to the pool", port), got[6])
+		"or response bodies never closed (docs/02-body-not-closed.md)", port), got[6])
 }
 
 func TestVerifyNoneReportsABodyNotClosed(t *testing.T) {
@@ -123,7 +123,7 @@ func TestFindCountsTimeWaitByPort(t *testing.T) {
 	waitForState(t, netstat.Selector{Pid: int32(pid), RemotePort: p.Port()}, netstat.TimeWait, 3)
 	err := sockcheck.Find(sockcheck.RemotePort(p.Port()), sockcheck.States(netstat.TimeWait), sockcheck.Timeout(failFast))
 	require.Error(t, err)
-	hint := regexp.MustCompile(`\nhint: (\d+) TIME_WAIT client side: connections are not reused: body not drained, or MaxIdleConnsPerHost too small`).FindStringSubmatch(err.Error())
+	hint := regexp.MustCompile(`\nhint: (\d+) TIME_WAIT client side: connections are not reused: body not drained \(docs/03-body-not-drained.md\), or MaxIdleConnsPerHost too small`).FindStringSubmatch(err.Error())
 	require.NotNil(t, hint, err.Error())
 	n, convErr := strconv.Atoi(hint[1])
 	require.NoError(t, convErr)
