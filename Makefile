@@ -8,7 +8,7 @@ INTERVAL ?= 200ms
 DURATION ?= 20s
 
 .PHONY: help demo demo-quick catalogue demo-catalogue demo-live demo-report demo-faulty demo-fixed demo-metrics screenshot \
-	test test-short test-browser bench lint build clean
+	test test-short test-browser bench bench-capacity capacity-40k lint build clean
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -60,6 +60,12 @@ test-short: ## the quick tests only
 
 bench: ## benchmarks (census vs netstat shell-out, ...); figures in docs/BENCHMARKS.md
 	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+bench-capacity: ## capacity figures for docs/BENCHMARKS.md (about 100 s, thousands of loopback connections)
+	$(GO) test -run '^$$' -bench . -benchtime 5x ./capacity/
+
+capacity-40k: build ## hold 40,000 connections to one port: 4 servers (-reuseport), 4 workers, 4 source addresses
+	capacity/scripts/hold40k.sh ./$(BIN)
 
 lint: ## gofmt and go vet
 	@test -z "$$(gofmt -l .)" || { echo "gofmt needed on:"; gofmt -l .; exit 1; }

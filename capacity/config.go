@@ -32,6 +32,13 @@ const (
 	DefaultFailAfter       = 10
 )
 
+// Bounds of Config.Rate: the time between two dials must be a positive
+// time.Duration.
+const (
+	MaxRate = 1e9               // a dial every nanosecond
+	MinRate = 1.0 / (24 * 3600) // a dial a day
+)
+
 // Config is one run of the tester. DefaultConfig returns the defaults; the
 // zero value of a field means what its comment says.
 type Config struct {
@@ -123,11 +130,6 @@ func (c Config) pace() time.Duration {
 		return time.Duration(float64(time.Second) / c.Rate)
 	}
 	return c.Delay
-}
-
-// rampTime is how long the pacing alone takes to start every connection.
-func (c Config) rampTime() time.Duration {
-	return time.Duration(c.Connections) * c.pace()
 }
 
 // describe names the run for reports: "tcp to 127.0.0.1:8080".

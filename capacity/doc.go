@@ -12,7 +12,8 @@
 // more than its net.Conn (about 1.5 KB). In ModeHTTP each connection
 // sends its own keep-alive "GET /ping" and stays open as an idle HTTP/1.1
 // connection; it, and every connection that pings, is held by a goroutine
-// of its own with a small stack (about 4 KB in all).
+// of its own with a small stack (about 4 KB a connection with pings in
+// ModeTCP, 6 KB in ModeHTTP).
 //
 // Three modes of a run:
 //

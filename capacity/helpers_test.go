@@ -2,6 +2,7 @@ package capacity_test
 
 import (
 	"context"
+	"fmt"
 	"net"
 	"net/netip"
 	"sync"
@@ -94,6 +95,14 @@ func (s *testServer) conn(i int) *serverConn {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.conns[i]
+}
+
+// waitAccepted waits until the server has accepted n connections: the
+// tester counts one established as soon as the kernel has completed its
+// handshake, before the server's Accept returns it.
+func (s *testServer) waitAccepted(t *testing.T, n int) {
+	t.Helper()
+	waitFor(t, fmt.Sprintf("the server to accept %d connections", n), func() bool { return s.accepted() >= n })
 }
 
 // remotes are the tester's ends of every accepted connection.

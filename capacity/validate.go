@@ -8,6 +8,7 @@ import (
 	"net/netip"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Validate checks the configuration without touching the network. Each
@@ -55,6 +56,8 @@ func (c Config) checkCounts() error {
 		return fmt.Errorf("connections %d: want at least 1 (0 is allowed only in auto mode, meaning up to the open-files limit)", c.Connections)
 	case c.Rate < 0 || math.IsNaN(c.Rate) || math.IsInf(c.Rate, 0):
 		return fmt.Errorf("rate %v: want a positive number of connections per second such as 1000/s, or 0 to use the delay", c.Rate)
+	case c.Rate > 0 && (c.Rate > MaxRate || c.Rate < MinRate):
+		return fmt.Errorf("rate %v/s: want between one a day and %.0f/s; for dials as fast as they go, give delay 0 instead", c.Rate, MaxRate)
 	case c.DialConcurrency < 1:
 		return fmt.Errorf("dial concurrency %d: want at least 1 dial in flight", c.DialConcurrency)
 	case c.Auto && c.FailAfter < 1:
@@ -77,8 +80,9 @@ func (c Config) checkDurations() error {
 	if c.MaxDuration > 0 && !c.Auto && c.Hold >= c.MaxDuration {
 		return fmt.Errorf("hold %v is not shorter than max-duration %v: the run would end before the hold; raise max-duration", c.Hold, c.MaxDuration)
 	}
-	if ramp := c.rampTime(); c.MaxDuration > 0 && !c.Auto && ramp > c.MaxDuration {
-		return fmt.Errorf("opening %d connections at one every %v takes %v, more than max-duration %v; raise the rate or max-duration", c.Connections, c.pace(), ramp, c.MaxDuration)
+	if ramp := float64(c.Connections) * float64(c.pace()); c.MaxDuration > 0 && !c.Auto && ramp > float64(c.MaxDuration) {
+		return fmt.Errorf("opening %d connections at one every %v takes %v, more than max-duration %v; raise the rate or max-duration",
+			c.Connections, c.pace(), time.Duration(min(ramp, math.MaxInt64)), c.MaxDuration)
 	}
 	return nil
 }

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net/netip"
 	"os/exec"
 	"sync"
@@ -43,6 +44,9 @@ func (c Config) Split(n int) []Config {
 		}
 		w.Rate = c.Rate / float64(n)
 		w.Delay = c.Delay * time.Duration(n)
+		if c.Delay > math.MaxInt64/time.Duration(n) {
+			w.Delay = math.MaxInt64 // no overflow into a negative delay
+		}
 		if k := len(c.Sources); k > 0 {
 			w.Sources = append(append([]netip.Addr{}, c.Sources[i%k:]...), c.Sources[:i%k]...)
 		}

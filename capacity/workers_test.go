@@ -50,7 +50,7 @@ func TestRunWorkersAddsUpTheProcesses(t *testing.T) {
 	assert.EqualValues(t, 6, r.Dials)
 	assert.EqualValues(t, 6, r.ConnectTime.Count)
 	assert.Equal(t, "held for 300ms", r.StopReason)
-	assert.Equal(t, 6, srv.accepted())
+	srv.waitAccepted(t, 6)
 	mu.Lock()
 	defer mu.Unlock()
 	require.NotEmpty(t, reports)
@@ -73,6 +73,7 @@ func TestRunWorkersStopsOnCancel(t *testing.T) {
 	require.NoError(t, err, stderr.String())
 	assert.Equal(t, "interrupted", r.StopReason)
 	assert.Equal(t, 4, r.Final.Established)
+	srv.waitAccepted(t, 4)
 	waitFor(t, "every connection closed", func() bool {
 		for i := range 4 {
 			if !isClosed(srv.conn(i)) {

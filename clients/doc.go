@@ -11,10 +11,13 @@
 // idle connections when a request fails.
 //
 // Run sends one request every interval plus a random 0..Extra more, each in
-// its own goroutine, until the duration ends, the context is cancelled or
-// the requester holds MaxSockets sockets, then waits for the requests in
-// flight. It counts requests, successes, errors by cause, new dials and
-// reused connections (httptrace GotConnInfo.Reused).
+// its own goroutine, until the duration ends, the context is cancelled,
+// the requester holds MaxSockets sockets or StopAfterErrors requests have
+// failed, then waits for the requests in flight. It counts requests,
+// successes, errors by cause (refused, reset, closed by peer, too many
+// open files, out of ephemeral ports: see internal/neterr), new dials and
+// reused connections (httptrace GotConnInfo.Reused). A server that dies
+// mid-run makes errors, not a failed run.
 //
 // The package knows nothing of the server it calls.
 package clients

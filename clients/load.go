@@ -14,6 +14,9 @@ const (
 	DefaultSeed         = 1
 	DefaultMaxSockets   = 2000
 	DefaultDrainTimeout = time.Minute
+	// MinInterval is the shortest period of the ticks: below it the load
+	// is a flood, not a client.
+	MinInterval = time.Millisecond
 )
 
 // LoadConfig is the shape of the load Run sends.
@@ -34,6 +37,9 @@ type LoadConfig struct {
 	// DrainTimeout bounds the wait for in-flight requests once sending has
 	// stopped; the ones left are then cancelled. 0 waits for all of them.
 	DrainTimeout time.Duration
+	// StopAfterErrors stops the sending once this many requests have
+	// failed, whatever the cause; 0 never stops on errors.
+	StopAfterErrors int
 	// OnTick, if set, is called once per Interval with the running status.
 	OnTick func(Status)
 }
@@ -64,6 +70,8 @@ type Result struct {
 	// Capped is true when MaxSockets stopped the run; CapMessage says so.
 	Capped     bool   `json:"capped"`
 	CapMessage string `json:"cap_message,omitempty"`
+	// StoppedOnErrors is true when StopAfterErrors stopped the sending.
+	StoppedOnErrors bool `json:"stopped_on_errors,omitempty"`
 	// Cancelled counts in-flight requests cancelled after DrainTimeout.
 	Cancelled int64 `json:"cancelled"`
 }
@@ -82,6 +90,9 @@ type load struct {
 	mu       sync.Mutex
 	causes   map[string]int64
 	wg       sync.WaitGroup
+	// failing is closed once StopAfterErrors requests have failed.
+	failing     chan struct{}
+	failingOnce sync.Once
 }
 
 // Validate reports the first setting that makes no sense.
@@ -91,6 +102,8 @@ func (c LoadConfig) Validate() error {
 		return fmt.Errorf("no target URL; give one such as http://127.0.0.1:8080/")
 	case c.Interval <= 0:
 		return fmt.Errorf("interval %v must be positive, such as 1s", c.Interval)
+	case c.Interval < MinInterval:
+		return fmt.Errorf("interval %v is shorter than %v: the client would send as fast as it can; give %v or more", c.Interval, MinInterval, MinInterval)
 	case c.Extra < 0:
 		return fmt.Errorf("extra %d must be 0 or more", c.Extra)
 	case c.Duration < 0:
@@ -100,7 +113,9 @@ func (c LoadConfig) Validate() error {
 	case c.MaxSockets < 0:
 		return fmt.Errorf("max sockets %d is negative; give 0 for no cap", c.MaxSockets)
 	case c.DrainTimeout < 0:
-		return fmt.Errorf("drain timeout %v is negative", c.DrainTimeout)
+		return fmt.Errorf("drain timeout %v is negative; give 0 to wait for every request in flight", c.DrainTimeout)
+	case c.StopAfterErrors < 0:
+		return fmt.Errorf("stop after %d errors is negative; give 0 to keep going whatever fails", c.StopAfterErrors)
 	}
 	return nil
 }

@@ -10,30 +10,45 @@ import (
 )
 
 // Run drives req with the load cfg describes and returns what happened.
-// It stops sending when the duration ends, ctx is cancelled or the cap is
-// reached, then waits for the requests in flight (at most DrainTimeout).
+// It stops sending when the duration ends, ctx is cancelled, the cap is
+// reached or StopAfterErrors requests have failed, then waits for the
+// requests in flight (at most DrainTimeout). Failed requests, a server
+// that went away included, are counted by cause and the load goes on.
 // It does not Close req: the caller measures what req still holds first.
 func Run(ctx context.Context, req Requester, cfg LoadConfig) (Result, error) {
 	if err := cfg.Validate(); err != nil {
 		return Result{}, err
 	}
-	l := &load{cfg: cfg, req: req, start: time.Now(), causes: map[string]int64{}}
+	l := &load{cfg: cfg, req: req, start: time.Now(), causes: map[string]int64{}, failing: make(chan struct{})}
 	// Requests outlive ctx: Ctrl-C stops the sending, not the answers.
 	reqCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancel()
-	capped := l.send(ctx, reqCtx)
+	stop := l.send(ctx, reqCtx)
 	cancelled := l.drain(cancel)
 	res := l.result()
 	res.Cancelled = cancelled
-	if capped {
+	switch stop {
+	case stopCapped:
 		res.Capped = true
 		res.CapMessage = fmt.Sprintf("stopped sending early: %s held %d sockets and the -max-sockets cap is %d, so the leak cannot exhaust the machine", req.Name(), req.OpenConns(), cfg.MaxSockets)
+	case stopErrors:
+		res.StoppedOnErrors = true
 	}
 	return res, nil
 }
 
-// send runs the ticks; it reports whether the socket cap stopped it.
-func (l *load) send(ctx, reqCtx context.Context) (capped bool) {
+// stopReason says why the sending stopped.
+type stopReason int
+
+const (
+	stopDone   stopReason = iota // the duration ended or ctx was cancelled
+	stopCapped                   // the socket cap was reached
+	stopErrors                   // StopAfterErrors requests failed
+)
+
+// send runs the ticks until the duration ends, ctx is cancelled, the cap
+// is reached or too many requests failed, and says which.
+func (l *load) send(ctx, reqCtx context.Context) stopReason {
 	burst := newBursts(l.cfg.Seed, l.cfg.Extra)
 	var end <-chan time.Time
 	if l.cfg.Duration > 0 {
@@ -44,26 +59,42 @@ func (l *load) send(ctx, reqCtx context.Context) (capped bool) {
 	tick := time.NewTicker(l.cfg.Interval)
 	defer tick.Stop()
 	for {
-		n := burst()
-		for i := 0; i < n; i++ {
-			if l.overCap() {
-				return true
-			}
-			l.fire(reqCtx)
+		if ctx.Err() != nil { // cancelled before this tick: send nothing more
+			return stopDone
+		}
+		if stop, ok := l.fireBurst(reqCtx, burst()); !ok {
+			return stop
 		}
 		select {
 		case <-ctx.Done():
-			return false
+			return stopDone
+		case <-l.failing:
+			return stopErrors
 		case <-end:
-			return false
+			return stopDone
 		case <-tick.C:
 			l.report()
 		}
 	}
 }
 
-// overCap reports whether the sockets held, plus one for every request in
-// flight that may still dial, reach the cap; so the cap is never passed.
+// fireBurst sends n requests; ok is false when the cap or the errors
+// stopped it first.
+func (l *load) fireBurst(ctx context.Context, n int) (stop stopReason, ok bool) {
+	for i := 0; i < n; i++ {
+		select {
+		case <-l.failing:
+			return stopErrors, false
+		default:
+		}
+		if l.overCap() {
+			return stopCapped, false
+		}
+		l.fire(ctx)
+	}
+	return stopDone, true
+}
+
 // newBursts returns the sequence of requests per tick: 1 plus a random
 // 0..extra, the same sequence for the same seed.
 func newBursts(seed uint64, extra int) func() int {
@@ -71,6 +102,8 @@ func newBursts(seed uint64, extra int) func() int {
 	return func() int { return 1 + rng.IntN(extra+1) }
 }
 
+// overCap reports whether the sockets held, plus one for every request in
+// flight that may still dial, reach the cap; so the cap is never passed.
 func (l *load) overCap() bool {
 	return l.cfg.MaxSockets > 0 && l.req.OpenConns()+int(l.inFlight.Load()) >= l.cfg.MaxSockets
 }
@@ -102,10 +135,12 @@ func (l *load) record(o Outcome) {
 		l.ok.Add(1)
 		return
 	}
-	l.errs.Add(1)
 	l.mu.Lock()
 	l.causes[cause]++
 	l.mu.Unlock()
+	if n := l.errs.Add(1); l.cfg.StopAfterErrors > 0 && n >= int64(l.cfg.StopAfterErrors) {
+		l.failingOnce.Do(func() { close(l.failing) })
+	}
 }
 
 // drain waits for the in-flight requests, still reporting every

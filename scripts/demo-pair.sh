@@ -1,23 +1,109 @@
 #!/usr/bin/env bash
 # demo-pair.sh BIN MODE PORT DELAY INTERVAL DURATION
 # Starts a leaklab server and one client against it, prints both status
-# streams, and stops both when the client's run ends or on Ctrl-C. No
-# process is left behind: the server is killed on any exit of this script.
+# streams, and stops both, each with its summary, when the client's run
+# ends or on a signal. No process is left behind.
+#
+# Signals: Ctrl-C sends SIGINT to the whole process group, so the server
+# and the client already have it and are not sent it again (a second one
+# would make them quit at once, without their summary). SIGTERM or SIGHUP
+# to this script alone (make passes SIGTERM on to it) is sent on to both.
+# Every wait is bounded: a process still running past its bound gets
+# SIGINT, then SIGKILL.
 set -euo pipefail
 bin=$1 mode=$2 port=$3 delay=$4 interval=$5 duration=$6
 
-"$bin" server -addr "127.0.0.1:$port" -delay "$delay" -report-every 2s > >(sed -u 's/^/[server] /') &
-server=$!
-cleanup() {
-	kill -INT "$server" 2>/dev/null || true
-	wait "$server" 2>/dev/null || true
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+grace=2s       # the server's -shutdown-grace
+grace_wait=50  # tenths of a second to wait for a process that was told to stop
+server='' client='' signalled=''
 
-# wait for the server to listen (bounded)
+# prefix copies its input to its output with "[name] " in front of each
+# line; it ignores the signals, so it outlives the process it reads and
+# passes on that process's last lines, then ends at end of input.
+prefix() {
+	trap '' INT TERM HUP
+	exec sed -u "s/^/[$1] /"
+}
+
+# running reports whether process $1 still runs.
+running() { [ -n "$1" ] && kill -0 "$1" 2>/dev/null; }
+
+# send sends signal $1 to the processes that still run among the others.
+send() {
+	local sig=$1 pid
+	shift
+	for pid in "$@"; do
+		running "$pid" && kill "-$sig" "$pid" 2>/dev/null || true
+	done
+}
+
+# reap waits for process $1 to end, at most $2 tenths of a second; it
+# returns non-zero if it still runs.
+reap() {
+	local pid=$1 i
+	for ((i = 0; i < $2; i++)); do
+		running "$pid" || return 0
+		sleep 0.1
+	done
+	! running "$pid"
+}
+
+# stop_all ends both processes, each within a bound: the ones no signal
+# has reached yet get SIGINT; any still running past the bound get SIGINT
+# (again), then SIGKILL.
+stop_all() {
+	[ -n "$signalled" ] || send INT "$client" "$server"
+	local pid
+	for pid in $client $server; do
+		reap "$pid" "$grace_wait" && continue
+		send INT "$pid"
+		reap "$pid" "$grace_wait" || { send KILL "$pid"; reap "$pid" 10 || true; }
+	done
+}
+
+# wait_client waits for the client to end and keeps its exit status in
+# client_status. wait returns early when a signal is trapped: after a
+# SIGINT the client, which had it too, ends within the server's grace; if
+# it still runs past the bound, the SIGINT came to this script alone and
+# is sent on.
+wait_client() {
+	while :; do
+		if wait "$client"; then client_status=0; else client_status=$?; fi
+		running "$client" || return 0
+		if [ "$signalled" = INT ] && ! reap "$client" "$grace_wait"; then
+			send INT "$client"
+		fi
+	done
+}
+
+trap 'signalled=INT' INT # the whole group has it: the server and the client too
+trap 'signalled=TERM; send TERM "$client" "$server"' TERM HUP
+trap 'stop_all' EXIT
+
+"$bin" server -addr "127.0.0.1:$port" -delay "$delay" -report-every 2s -shutdown-grace "$grace" \
+	> >(prefix server) 2> >(prefix server >&2) &
+server=$!
+
+# wait for the server to listen (bounded); stop if it could not start
 for _ in $(seq 50); do
+	running "$server" || break
 	"$bin" census -port "$port" -format json 2>/dev/null | grep -q '"listen":1' && break
 	sleep 0.1
 done
-"$bin" client -mode "$mode" -target "http://127.0.0.1:$port/" -interval "$interval" -duration "$duration" | sed -u "s/^/[$mode] /"
+if ! running "$server"; then
+	echo "demo: the server did not start on 127.0.0.1:$port (see its error above); pick another port, e.g. make demo-$mode PORT=18081" >&2
+	exit 1
+fi
+
+client_status=0
+if [ -z "$signalled" ]; then
+	"$bin" client -mode "$mode" -target "http://127.0.0.1:$port/" -interval "$interval" -duration "$duration" \
+		> >(prefix "$mode") 2> >(prefix "$mode" >&2) &
+	client=$!
+	wait_client
+fi
+case $signalled in
+INT) exit 130 ;;
+TERM) exit 143 ;;
+esac
+exit "$client_status"

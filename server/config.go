@@ -32,8 +32,21 @@ type Config struct {
 	// them forever, as the original demo server did.
 	IdleTimeout time.Duration
 	// ReadHeaderTimeout bounds the time to read a request's headers; 0 is
-	// no bound.
+	// no bound. It also closes a connection that sends nothing at all:
+	// net/http arms it as soon as it takes a connection. Stats counts
+	// both in HeaderTimeouts.
 	ReadHeaderTimeout time.Duration
+	// MaxHeaderBytes caps the size of a request's headers (net/http lets
+	// 4 KiB more through); past it the server answers 431 Request Header
+	// Fields Too Large and closes the connection. 0 takes net/http's
+	// default, 1 MiB.
+	MaxHeaderBytes int
+	// MaxConns caps the connections open at once; past it the server
+	// answers each new connection with a short 503 (Connection: close,
+	// Retry-After: 1) and closes it, and counts it in Stats.Refused. 0 is
+	// no cap; DefaultConfig takes DefaultMaxConns, just under the
+	// open-files limit.
+	MaxConns int
 	// ShutdownGrace is how long Close lets in-flight requests finish before
 	// it cancels them and closes every connection.
 	ShutdownGrace time.Duration
@@ -56,7 +69,9 @@ type Config struct {
 }
 
 // DefaultConfig returns the card's configuration: 127.0.0.1:8080, a 20 s
-// delay, a report every 5 s, no idle timeout and a 10 s header timeout.
+// delay, a report every 5 s, no idle timeout and a 10 s header timeout;
+// and the guards: headers up to 64 KiB, connections up to
+// DefaultMaxConns.
 func DefaultConfig() Config {
 	return Config{
 		Addr:              DefaultAddr,
@@ -64,6 +79,8 @@ func DefaultConfig() Config {
 		MaxDelay:          DefaultMaxDelay,
 		ReportEvery:       DefaultReportEvery,
 		ReadHeaderTimeout: DefaultReadHeaderTimeout,
+		MaxHeaderBytes:    DefaultMaxHeaderBytes,
+		MaxConns:          DefaultMaxConns(),
 		ShutdownGrace:     DefaultShutdownGrace,
 	}
 }

@@ -24,6 +24,7 @@ type collector struct {
 	sockets, censusUp            *prometheus.Desc
 	inFlight, served, clientGone *prometheus.Desc
 	memPerConn                   *prometheus.Desc
+	refused, hdrTimeout          *prometheus.Desc
 }
 
 func newCollector(s *Server) *collector {
@@ -41,13 +42,15 @@ func newCollector(s *Server) *collector {
 		served:     d("requests_served_total", "Requests to / answered since start."),
 		clientGone: d("client_gone_total", "Requests to / whose client left before the answer."),
 		memPerConn: d("memory_per_connection_bytes", "Process memory divided by the open connections (0 when none is open): kind rss is the resident set, heap the Go heap in use.", "kind"),
+		refused:    d("connections_refused_total", "Connections answered 503 and closed because the -max-conns limit of open connections was reached."),
+		hdrTimeout: d("header_timeouts_total", "Connections closed because their request headers did not arrive within the read-header timeout (trickled or never sent)."),
 	}
 }
 
 // Describe sends the descriptions of every metric.
 func (c *collector) Describe(ch chan<- *prometheus.Desc) {
 	for _, d := range []*prometheus.Desc{c.conns, c.accepted, c.closed, c.sockets, c.censusUp,
-		c.inFlight, c.served, c.clientGone, c.memPerConn} {
+		c.inFlight, c.served, c.clientGone, c.memPerConn, c.refused, c.hdrTimeout} {
 		ch <- d
 	}
 }
@@ -77,6 +80,8 @@ func (c *collector) Collect(ch chan<- prometheus.Metric) {
 	gauge(c.inFlight, float64(st.InFlight))
 	counter(c.served, float64(st.Served))
 	counter(c.clientGone, float64(st.ClientGone))
+	counter(c.refused, float64(st.Refused))
+	counter(c.hdrTimeout, float64(st.HeaderTimeouts))
 	gauge(c.memPerConn, float64(st.Memory.RSSPerConnBytes), "rss")
 	gauge(c.memPerConn, float64(st.Memory.HeapPerConnBytes), "heap")
 }

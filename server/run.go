@@ -13,8 +13,8 @@ func Run(ctx context.Context, cfg Config) error {
 	if err := s.Start(); err != nil {
 		return err
 	}
-	s.log.Printf("listening on %s (delay %v, idle timeout %v, read-header timeout %v); Ctrl-C stops",
-		s.URL(), cfg.Delay, durationOrNone(cfg.IdleTimeout), durationOrNone(cfg.ReadHeaderTimeout))
+	s.log.Printf("listening on %s (delay %v, idle timeout %v, read-header timeout %v, max conns %v, max header bytes %d); Ctrl-C stops",
+		s.URL(), cfg.Delay, durationOrNone(cfg.IdleTimeout), durationOrNone(cfg.ReadHeaderTimeout), intOrNone(cfg.MaxConns), headerLimit(cfg.MaxHeaderBytes))
 	if cfg.Metrics {
 		s.log.Printf("Prometheus metrics on %smetrics", s.URL())
 	}
@@ -23,8 +23,8 @@ func Run(ctx context.Context, cfg Config) error {
 	err := s.Close()
 	final := s.Stats(context.Background())
 	s.log.Printf("final: %s", final.Line())
-	s.log.Printf("summary: accepted %d connections, served %d requests, %d clients left before the answer",
-		final.Conns.Accepted, final.Served, final.ClientGone)
+	s.log.Printf("summary: accepted %d connections, served %d requests, %d clients left before the answer%s",
+		final.Conns.Accepted, final.Served, final.ClientGone, final.guardSummary(cfg.ReadHeaderTimeout))
 	return err
 }
 

@@ -22,6 +22,7 @@ type Server struct {
 	hs      *http.Server
 	ln      net.Listener
 	conns   *connTracker
+	guard   *guardListener // the listener, with MaxConns and the header timeouts
 	started time.Time
 
 	baseline Memory // the process's memory at Start, before any connection
@@ -46,9 +47,11 @@ func New(cfg Config) *Server {
 	}
 	s := &Server{cfg: cfg, log: log.New(w, "", log.Ltime), conns: newConnTracker(), serveDone: make(chan struct{})}
 	s.stopping, s.stop = context.WithCancel(context.Background())
+	s.guard = newGuard(cfg.MaxConns, s.logFull)
 	s.hs = &http.Server{
 		Handler:           s.routes(),
-		ConnState:         s.conns.hook,
+		ConnState:         s.connState,
+		MaxHeaderBytes:    cfg.MaxHeaderBytes,
 		IdleTimeout:       cfg.IdleTimeout,
 		ReadHeaderTimeout: cfg.ReadHeaderTimeout,
 		BaseContext:       func(net.Listener) context.Context { return s.stopping },
@@ -63,12 +66,13 @@ func (s *Server) Start() error {
 	if err != nil {
 		return listenError(s.cfg.Addr, err)
 	}
-	s.ln = ln
+	s.guard.Listener = ln
+	s.ln = s.guard
 	s.started = time.Now()
 	s.baseline = readMemory(0, Memory{})
 	go func() {
 		defer close(s.serveDone)
-		_ = s.hs.Serve(ln) // returns http.ErrServerClosed after Close
+		_ = s.hs.Serve(s.guard) // returns http.ErrServerClosed after Close
 	}()
 	return nil
 }
@@ -91,7 +95,8 @@ func (s *Server) URL() string { return "http://" + s.Addr().String() + "/" }
 
 // Close shuts the server down: it stops accepting, lets in-flight requests
 // finish for up to ShutdownGrace, then cancels the ones left and closes
-// every connection. It waits until the serving goroutine has returned.
+// every connection. It waits until the serving goroutine has returned
+// and the refusals under way (Config.MaxConns) have ended.
 func (s *Server) Close() error {
 	s.closeOnce.Do(func() {
 		if s.ln == nil {
@@ -107,6 +112,7 @@ func (s *Server) Close() error {
 		}
 		s.stop()
 		<-s.serveDone
+		s.guard.wait()
 	})
 	return s.closeError
 }

@@ -27,6 +27,15 @@ type Stats struct {
 	Served int64 `json:"served"`
 	// ClientGone counts "/" requests whose client left before the answer.
 	ClientGone int64 `json:"client_gone"`
+	// MaxConns is the cap on open connections (Config.MaxConns); 0: none.
+	MaxConns int `json:"max_conns"`
+	// Refused counts connections answered 503 and closed because MaxConns
+	// were open.
+	Refused int64 `json:"refused"`
+	// HeaderTimeouts counts connections closed because their request's
+	// headers did not arrive within ReadHeaderTimeout: trickled headers,
+	// or nothing sent at all.
+	HeaderTimeouts int64 `json:"header_timeouts"`
 	// Kernel counts the server side sockets of its port by TCP state (the
 	// listener excluded), TIME_WAIT included.
 	Kernel netstat.StateCounts `json:"kernel"`
@@ -73,6 +82,7 @@ func (s *Server) Stats(ctx context.Context) Stats {
 		Served:        s.served.Load(),
 		ClientGone:    s.clientGone.Load(),
 	}
+	st.MaxConns, st.Refused, st.HeaderTimeouts = s.cfg.MaxConns, s.guard.refused.Load(), s.guard.headerTimeouts.Load()
 	st.Memory = readMemory(st.Conns.Open, s.baseline) // before the census and its garbage
 	snap, err := netstat.Take(ctx, netstat.Selector{LocalPort: s.Port()})
 	if err != nil {
@@ -116,15 +126,16 @@ func growth(now, then uint64) uint64 {
 }
 
 // Line formats the stats on one line, the program's view first:
-// "program: open=12 active=10 idle=2 in-flight=10 served=30 client-gone=1 | kernel: ESTABLISHED=12".
+// "program: open=12 active=10 idle=2 in-flight=10 served=30 client-gone=1 | kernel: ESTABLISHED=12",
+// with refused=N and header-timeouts=N after client-gone when not zero.
 func (st Stats) Line() string {
 	c := st.Conns
 	kernel := st.Kernel.Line()
 	if st.KernelError != "" {
 		kernel = "unavailable (" + st.KernelError + ")"
 	}
-	return fmt.Sprintf("program: open=%d active=%d idle=%d in-flight=%d served=%d client-gone=%d | kernel: %s%s",
-		c.Open, c.Active, c.Idle, st.InFlight, st.Served, st.ClientGone, kernel, st.memoryLine())
+	return fmt.Sprintf("program: open=%d active=%d idle=%d in-flight=%d served=%d client-gone=%d%s | kernel: %s%s",
+		c.Open, c.Active, c.Idle, st.InFlight, st.Served, st.ClientGone, st.guardLine(), kernel, st.memoryLine())
 }
 
 // memoryLine is the memory part of Line: per connection once a thousand
@@ -133,8 +144,8 @@ func (st Stats) Line() string {
 func (st Stats) memoryLine() string {
 	m := st.Memory
 	switch {
-	case m.RSSBytes == 0:
-		return "" // /proc could not be read, e.g. at the open-files limit
+	case st.Conns.Open == 0 || m.RSSBytes == 0: // none open, or /proc unreadable (at the open-files limit)
+		return ""
 	case st.Conns.Open < perConnFrom:
 		return fmt.Sprintf(" | memory: rss=%.1fMB", kb(m.RSSBytes)/1024)
 	}

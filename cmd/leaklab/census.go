@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"io"
+	"math"
 	"time"
 
 	"github.com/leaklab/leaklab/netstat"
@@ -12,36 +13,56 @@ func init() {
 	register(command{name: "census", summary: "count TCP sockets by side and state for a port or process", run: runCensus})
 }
 
+// censusFlags is the parsed command line of census.
+type censusFlags struct {
+	sel    netstat.Selector
+	watch  time.Duration
+	format string
+}
+
 func runCensus(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	f, code := parseCensus(args, stderr)
+	if code >= 0 {
+		return code
+	}
+	if f.watch == 0 {
+		return censusOnce(ctx, f.sel, f.format, stdout, stderr)
+	}
+	return censusWatch(ctx, f.sel, f.watch, f.format, stdout, stderr)
+}
+
+// parseCensus parses and checks the flags; code is -1 when the command
+// should go on.
+func parseCensus(args []string, stderr io.Writer) (censusFlags, int) {
+	var f censusFlags
 	fs := newFlagSet("census", "-port 8080 [-pid N] [-watch 1s] [-format table|json]", stderr)
 	port := fs.Int("port", 0, "select both ends of connections to this `port` (server side: local port, client side: remote port); counts TIME_WAIT")
 	pid := fs.Int("pid", 0, "select the sockets of this process `id` (with -port, plus that port's ownerless TIME_WAIT sockets)")
-	watch := fs.Duration("watch", 0, "print one line every `interval` until Ctrl-C (0: print once)")
-	format := fs.String("format", "table", "output `format`: table or json")
+	fs.DurationVar(&f.watch, "watch", 0, "print one line every `interval` until Ctrl-C (0: print once)")
+	fs.StringVar(&f.format, "format", "table", "output `format`: table or json")
 	if code := parse(fs, args); code >= 0 {
-		return code
+		return f, code
 	}
-	if *port < 0 || *port > 65535 {
-		return usageErr(stderr, "census", "-port %d is out of range; give a TCP port between 1 and 65535", *port)
+	switch {
+	case *port < 0 || *port > 65535:
+		return f, usageErr(stderr, "census", "-port %d is out of range; give a TCP port between 1 and 65535", *port)
+	case *pid < 0 || *pid > math.MaxInt32:
+		return f, usageErr(stderr, "census", "-pid %d is out of range; give a process id from ps", *pid)
+	case *port == 0 && *pid == 0:
+		return f, usageErr(stderr, "census", "nothing selected; give -port (e.g. -port 8080) and/or -pid")
+	case f.watch < 0:
+		return f, usageErr(stderr, "census", "-watch %v is negative; give an interval such as 1s, or 0 to print once", f.watch)
+	case f.watch > 0 && f.watch < minWatch:
+		return f, usageErr(stderr, "census", "-watch %v is shorter than %v: a census reads the whole socket table; give %v or more", f.watch, minWatch, minWatch)
+	case f.format != "table" && f.format != "json":
+		return f, usageErr(stderr, "census", "unknown -format %q; use table or json", f.format)
 	}
-	if *pid < 0 {
-		return usageErr(stderr, "census", "-pid %d is negative; give a process id from ps", *pid)
-	}
-	if *port == 0 && *pid == 0 {
-		return usageErr(stderr, "census", "nothing selected; give -port (e.g. -port 8080) and/or -pid")
-	}
-	if *watch < 0 {
-		return usageErr(stderr, "census", "-watch %v is negative; give an interval such as 1s, or 0 to print once", *watch)
-	}
-	if *format != "table" && *format != "json" {
-		return usageErr(stderr, "census", "unknown -format %q; use table or json", *format)
-	}
-	sel := netstat.Selector{Port: uint16(*port), Pid: int32(*pid)}
-	if *watch == 0 {
-		return censusOnce(ctx, sel, *format, stdout, stderr)
-	}
-	return censusWatch(ctx, sel, *watch, *format, stdout, stderr)
+	f.sel = netstat.Selector{Port: uint16(*port), Pid: int32(*pid)}
+	return f, -1
 }
+
+// minWatch is the shortest -watch period.
+const minWatch = 10 * time.Millisecond
 
 func censusOnce(ctx context.Context, sel netstat.Selector, format string, stdout, stderr io.Writer) int {
 	snap, err := netstat.Take(ctx, sel)

@@ -7,8 +7,10 @@ import (
 	"sort"
 	"strings"
 	"sync/atomic"
+	"syscall"
 	"time"
 
+	"github.com/leaklab/leaklab/capacity"
 	"github.com/leaklab/leaklab/clients"
 	"github.com/leaklab/leaklab/internal/neterr"
 	"github.com/leaklab/leaklab/netstat"
@@ -23,11 +25,13 @@ type clientFlags struct {
 	load        clients.LoadConfig
 	fixed       clients.FixedConfig
 	allowRemote bool
+	maxErrors   int
+	dryRun      bool
 }
 
 func runClient(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	f := clientFlags{load: clients.LoadConfig{Seed: clients.DefaultSeed}}
-	fs := newFlagSet("client", "-mode faulty|fixed [-target http://127.0.0.1:8080/] [-interval 1s] [-extra 2] [-duration 0] [-seed 1] [-max-sockets 2000]", stderr)
+	f := clientFlags{load: clients.LoadConfig{Seed: clients.DefaultSeed}, maxErrors: -1}
+	fs := newFlagSet("client", "-mode faulty|fixed [-target http://127.0.0.1:8080/] [-interval 1s] [-extra 2] [-duration 0] [-seed 1] [-max-sockets 2000] [-max-errors -1] [-dry-run]", stderr)
 	fs.StringVar(&f.mode, "mode", "", "which client: faulty (a Transport per request) or fixed (one shared Transport)")
 	fs.StringVar(&f.load.Target, "target", "http://127.0.0.1:8080/", "`URL` to GET (loopback only unless -allow-remote)")
 	fs.DurationVar(&f.load.Interval, "interval", clients.DefaultInterval, "one request per tick of this period")
@@ -39,6 +43,8 @@ func runClient(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	fs.DurationVar(&f.fixed.Timeout, "timeout", 30*time.Second, "fixed client: whole-request timeout (keep it above the server's delay)")
 	fs.DurationVar(&f.fixed.IdleConnTimeout, "idle-conn-timeout", clients.DefaultIdleConnTimeout, "fixed client: close pooled connections idle this long")
 	fs.BoolVar(&f.allowRemote, "allow-remote", false, "allow a target that is not a loopback address")
+	fs.IntVar(&f.maxErrors, "max-errors", f.maxErrors, "stop sending and exit 1 once more than this many requests failed (-1: keep going whatever fails)")
+	fs.BoolVar(&f.dryRun, "dry-run", false, "check the flags, print what would run and exit without sending")
 	if code := parse(fs, args); code >= 0 {
 		return code
 	}
@@ -46,12 +52,17 @@ func runClient(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	if code >= 0 {
 		return code
 	}
+	if f.dryRun {
+		fmt.Fprintf(stdout, "dry run: %s; nothing sent\n", describeLoad(req.Name(), f.load))
+		req.Close()
+		return exitOK
+	}
 	return driveClient(ctx, req, port, f.load, stdout, stderr)
 }
 
 // check validates the flags and builds the requester; code is -1 when
 // the command should go on.
-func (f clientFlags) check(stderr io.Writer) (clients.Requester, uint16, int) {
+func (f *clientFlags) check(stderr io.Writer) (clients.Requester, uint16, int) {
 	port, err := checkTarget(f.load.Target, f.allowRemote)
 	if err != nil {
 		return nil, 0, usageErr(stderr, "client", "%v", err)
@@ -59,8 +70,8 @@ func (f clientFlags) check(stderr io.Writer) (clients.Requester, uint16, int) {
 	if err := f.load.Validate(); err != nil {
 		return nil, 0, usageErr(stderr, "client", "%v", err)
 	}
-	if f.fixed.Timeout < 0 || f.fixed.IdleConnTimeout < 0 {
-		return nil, 0, usageErr(stderr, "client", "-timeout and -idle-conn-timeout must not be negative")
+	if code := f.checkNumbers(stderr); code >= 0 {
+		return nil, 0, code
 	}
 	switch f.mode {
 	case clients.Faulty:
@@ -71,12 +82,46 @@ func (f clientFlags) check(stderr io.Writer) (clients.Requester, uint16, int) {
 	return nil, 0, usageErr(stderr, "client", "-mode %q: give -mode faulty or -mode fixed", f.mode)
 }
 
+// checkNumbers checks the flags Validate does not; code is -1 when the
+// command should go on.
+func (f *clientFlags) checkNumbers(stderr io.Writer) int {
+	for _, d := range []struct {
+		name  string
+		value time.Duration
+	}{{"timeout", f.fixed.Timeout}, {"idle-conn-timeout", f.fixed.IdleConnTimeout}} {
+		if d.value < 0 {
+			return usageErr(stderr, "client", "-%s %v is negative; give a duration such as 30s, or 0 for none", d.name, d.value)
+		}
+	}
+	if f.maxErrors < -1 {
+		return usageErr(stderr, "client", "-max-errors %d: give the errors allowed (0 or more), or -1 to keep going whatever fails", f.maxErrors)
+	}
+	if f.maxErrors >= 0 {
+		f.load.StopAfterErrors = f.maxErrors + 1
+	}
+	return -1
+}
+
+// describeLoad says in one line what a run sends.
+func describeLoad(name string, lc clients.LoadConfig) string {
+	until := "until Ctrl-C"
+	if lc.Duration > 0 {
+		until = "for " + lc.Duration.String()
+	}
+	return fmt.Sprintf("%s client -> %s: one request every %v plus 0..%d more, %s", name, lc.Target, lc.Interval, lc.Extra, until)
+}
+
 // driveClient runs the load with a status line every interval (at least
-// every second), then prints a summary and releases the client.
+// every second), then prints a summary and releases the client. A run
+// that failed more requests than -max-errors allows exits 1.
 func driveClient(ctx context.Context, req clients.Requester, port uint16, lc clients.LoadConfig, stdout, stderr io.Writer) int {
 	var last atomic.Pointer[clients.Status]
 	lc.OnTick = func(s clients.Status) { last.Store(&s) }
-	fmt.Fprintf(stdout, "%s client -> %s: one request every %v plus 0..%d more; Ctrl-C stops\n", req.Name(), lc.Target, lc.Interval, lc.Extra)
+	suffix := "" // "until Ctrl-C" already says how it stops
+	if lc.Duration > 0 {
+		suffix = "; Ctrl-C stops early"
+	}
+	fmt.Fprintf(stdout, "%s%s\n", describeLoad(req.Name(), lc), suffix)
 	stop := statusLines(stdout, &last, port, max(lc.Interval, time.Second))
 	res, err := clients.Run(ctx, req, lc)
 	stop()
@@ -87,6 +132,9 @@ func driveClient(ctx context.Context, req clients.Requester, port uint16, lc cli
 	printClientSummary(stdout, res, port)
 	req.Close()
 	fmt.Fprintf(stdout, "released: %s client closed its connections (census now: %s)\n", req.Name(), clientCensus(port))
+	if allowed := int64(lc.StopAfterErrors) - 1; allowed >= 0 && res.Errors > allowed {
+		return failure(stderr, "client", fmt.Errorf("FAIL: %d errors, more than the %d allowed by -max-errors", res.Errors, allowed))
+	}
 	return exitOK
 }
 
@@ -130,8 +178,37 @@ func printClientSummary(w io.Writer, r clients.Result, port uint16) {
 	for _, c := range causes {
 		fmt.Fprintf(w, "  errors %-22s %d  %s\n", c+":", r.ErrorsByCause[c], neterr.Hints[c])
 	}
+	printLimits(w, r)
 	if r.Capped {
 		fmt.Fprintln(w, r.CapMessage)
 	}
+	if r.StoppedOnErrors {
+		fmt.Fprintf(w, "stopped sending early: %d requests failed, more than -max-errors allows; the causes above say why\n", r.Errors)
+	}
 	fmt.Fprintf(w, "kernel client side before release: %s\n", strings.TrimSpace(clientCensus(port)))
+}
+
+// printLimits says the limit behind a resource error: the open-files
+// limit for "too many open files", the ephemeral port range for "out of
+// ephemeral ports".
+func printLimits(w io.Writer, r clients.Result) {
+	if r.ErrorsByCause[neterr.TooManyFiles] > 0 {
+		var l syscall.Rlimit
+		if err := syscall.Getrlimit(syscall.RLIMIT_NOFILE, &l); err == nil {
+			fmt.Fprintf(w, "  open-files limit of this process: %d (hard limit %d); every socket is one open file; %s\n", l.Cur, l.Max, raiseAdvice(l))
+		}
+	}
+	if r.ErrorsByCause[neterr.NoPorts] > 0 {
+		if ports, err := capacity.ReadPortRange(); err == nil {
+			fmt.Fprintf(w, "  ephemeral port range: %s, the most connections from one address to one server port (sysctl net.ipv4.ip_local_port_range)\n", ports)
+		}
+	}
+}
+
+// raiseAdvice says how to raise an open-files limit.
+func raiseAdvice(l syscall.Rlimit) string {
+	if l.Cur < l.Max {
+		return fmt.Sprintf("ulimit -n %d raises it in this shell", l.Max)
+	}
+	return "raise the hard limit (ulimit -Hn as root, or /etc/security/limits.conf)"
 }

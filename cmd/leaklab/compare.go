@@ -2,11 +2,14 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"slices"
+	"time"
 
 	"github.com/leaklab/leaklab/chart"
+	"github.com/leaklab/leaklab/clients"
 	"github.com/leaklab/leaklab/experiments"
 	"github.com/leaklab/leaklab/report"
 )
@@ -20,7 +23,12 @@ type compareOutputs struct {
 	format, out, csv string
 	chart, live      bool
 	quiet            bool
+	dryRun           bool
 }
+
+// maxCompareDelay bounds -delay: once the load stops, the clients wait up
+// to twice the delay for the last answers.
+const maxCompareDelay = time.Hour
 
 func runCompare(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	c := experiments.DefaultConfig()
@@ -41,20 +49,18 @@ func runCompare(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	fs.BoolVar(&o.live, "live", false, "show a live panel on stderr while the run goes (plain lines when stderr is not a terminal)")
 	list := fs.Bool("list", false, "print the scenario catalogue and exit")
 	fs.BoolVar(&o.quiet, "quiet", false, "no progress lines on stderr")
+	fs.BoolVar(&o.dryRun, "dry-run", false, "check the flags, print what would run and the expected bound, and exit without starting anything")
 	if code := parse(fs, args); code >= 0 {
 		return code
 	}
 	if *list {
 		return listScenarios(stdout)
 	}
-	if !slices.Contains(experiments.Formats, o.format) {
-		return usageErr(stderr, "compare", "unknown -format %q; use one of %v", o.format, experiments.Formats)
-	}
-	if o.live && o.quiet {
-		return usageErr(stderr, "compare", "-live and -quiet contradict each other; pick one")
-	}
-	if err := c.Validate(); err != nil {
+	if err := checkCompare(c, o); err != nil {
 		return usageErr(stderr, "compare", "%v", err)
+	}
+	if o.dryRun {
+		return comparePlan(c, stdout)
 	}
 	watch(&c, o, stderr)
 	suite, err := runScenarios(ctx, c)
@@ -64,6 +70,37 @@ func runCompare(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	if err := writeCompare(suite, o, stdout, stderr); err != nil {
 		return failure(stderr, "compare", err)
 	}
+	return exitOK
+}
+
+// checkCompare checks the flags; the config's own Validate comes last.
+func checkCompare(c experiments.Config, o compareOutputs) error {
+	switch {
+	case !slices.Contains(experiments.Formats, o.format):
+		return fmt.Errorf("unknown -format %q; use one of %v", o.format, experiments.Formats)
+	case o.live && o.quiet:
+		return errors.New("-live and -quiet contradict each other; pick one")
+	case c.Interval > 0 && c.Interval < clients.MinInterval:
+		return fmt.Errorf("-interval %v is shorter than %v: the clients would send as fast as they can; give %v or more", c.Interval, clients.MinInterval, clients.MinInterval)
+	case c.Delay > maxCompareDelay:
+		return fmt.Errorf("-delay %v is longer than %v: the clients wait up to twice the delay for the last answers; give a shorter delay", c.Delay, maxCompareDelay)
+	case c.SampleEvery < 0:
+		return fmt.Errorf("-sample-every %v is negative; give a period such as 100ms, or 0 for the interval", c.SampleEvery)
+	}
+	return c.Validate()
+}
+
+// comparePlan prints what a run would do, for -dry-run.
+func comparePlan(c experiments.Config, w io.Writer) int {
+	b := experiments.NewBound(c, 2)
+	what := c.Scenario
+	if what == experiments.All {
+		what = fmt.Sprintf("the %d scenarios of the catalogue one after the other", len(experiments.Scenarios()))
+	}
+	fmt.Fprintf(w, "dry run: %s, faulty and fixed side by side, each against its own server on an ephemeral loopback port\n", what)
+	fmt.Fprintf(w, "  server delay %v; one request every %v plus 0..%d more, for %v (seed %d); socket cap %d\n",
+		c.Delay, c.Interval, c.Extra, c.Duration, c.Seed, c.MaxSockets)
+	fmt.Fprintf(w, "  expected in flight λ·W = %.1f; nothing started\n", b.InFlight)
 	return exitOK
 }
 

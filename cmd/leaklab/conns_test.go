@@ -107,7 +107,7 @@ func TestConnsHoldsAndSummarises(t *testing.T) {
 	code, out, stderr := runCLI(t, 30*time.Second, "conns", "-target", addr, "-connections", "5", "-delay", "0",
 		"-interval", "10ms", "-hold", "100ms", "-source", "127.0.0.1-127.0.0.2")
 	require.Equal(t, exitOK, code, stderr)
-	assert.Equal(t, 5, accepted())
+	waitAccepted(t, accepted, 5)
 	for _, want := range []string{
 		"open-files limit", "Total: 5, Dialing: 0, Established: 5, Closed: 0, Error: 0, NotInitiated: 0",
 		"tcp to " + addr + " from 127.0.0.1-127.0.0.2", "held for 100ms", "5 of 5, reached after", "errors: none",
@@ -178,10 +178,22 @@ func TestConnsWorkers(t *testing.T) {
 	code, out, stderr := runCLI(t, time.Minute, "conns", "-target", addr, "-connections", "4", "-delay", "0",
 		"-interval", "20ms", "-hold", "300ms", "-workers", "2")
 	require.Equal(t, exitOK, code, stderr)
-	assert.Equal(t, 4, accepted())
+	waitAccepted(t, accepted, 4)
 	assert.Contains(t, out, "each of the 2 worker processes raises its own")
 	assert.Contains(t, out, "in 2 processes")
 	assert.Contains(t, out, "Total: 4, Dialing: 0, Established: 4, Closed: 0, Error: 0, NotInitiated: 0")
+}
+
+// waitAccepted waits until the listener has accepted n connections: the
+// tester counts a connection established once the kernel completed its
+// handshake, which may be before Accept returns it.
+func waitAccepted(t *testing.T, accepted func() int, n int) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for accepted() < n {
+		require.True(t, time.Now().Before(deadline), "the listener accepted %d of %d connections", accepted(), n)
+		time.Sleep(2 * time.Millisecond)
+	}
 }
 
 // cancelOn records what is written and cancels once want appears.

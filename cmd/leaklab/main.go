@@ -5,7 +5,9 @@
 //	leaklab <command> [flags]
 //
 // Run "leaklab help" for the list of commands and "leaklab <command> -h"
-// for the flags of one. Usage errors exit 2, runtime failures 1.
+// for the flags of one. Usage errors exit 2, runtime failures 1. The
+// first Ctrl-C (SIGINT) or SIGTERM stops the command, which still prints
+// its summary; a second one quits at once (exit 130 or 143).
 package main
 
 import (
@@ -43,12 +45,65 @@ func main() {
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
-// run is the whole program: SIGINT and SIGTERM cancel the context, and the
-// command still prints its final report.
+// run is the whole program: the first SIGINT or SIGTERM cancels the
+// context, and the command still prints its final report; a second one
+// quits at once, without it.
 func run(args []string, stdout, stderr io.Writer) int {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(sigs)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	stop := onSignals(sigs, cancel, stderr, os.Exit)
 	defer stop()
 	return runContext(ctx, args, stdout, stderr)
+}
+
+// onSignals watches sigs: the first signal cancels the run and says so on
+// stderr; the second calls quit with 128 plus the signal's number, the
+// code a shell reports for a process the signal killed. stop ends the
+// watch.
+func onSignals(sigs <-chan os.Signal, cancel context.CancelFunc, stderr io.Writer, quit func(code int)) (stop func()) {
+	done, finished := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(finished)
+		for n := 1; ; n++ {
+			select {
+			case <-done:
+				return
+			case sig := <-sigs:
+				if n == 1 {
+					fmt.Fprintf(stderr, "leaklab: %s: stopping; the summary follows (send it again to quit at once, without it)\n", signalName(sig))
+					cancel()
+					continue
+				}
+				fmt.Fprintf(stderr, "leaklab: second signal, %s: quitting at once\n", signalName(sig))
+				quit(exitCodeOf(sig))
+				return
+			}
+		}
+	}()
+	return func() { close(done); <-finished }
+}
+
+// signalName is "SIGINT (Ctrl-C)" or "SIGTERM".
+func signalName(sig os.Signal) string {
+	switch sig {
+	case os.Interrupt:
+		return "SIGINT (Ctrl-C)"
+	case syscall.SIGTERM:
+		return "SIGTERM"
+	}
+	return sig.String()
+}
+
+// exitCodeOf is 128 plus the signal's number: 130 for SIGINT, 143 for
+// SIGTERM.
+func exitCodeOf(sig os.Signal) int {
+	if s, ok := sig.(syscall.Signal); ok {
+		return 128 + int(s)
+	}
+	return 128 + int(syscall.SIGINT)
 }
 
 func runContext(ctx context.Context, args []string, stdout, stderr io.Writer) int {

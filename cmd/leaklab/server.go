@@ -13,13 +13,15 @@ func init() {
 
 func runServer(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	cfg := server.DefaultConfig()
-	fs := newFlagSet("server", "[-addr 127.0.0.1:8080] [-delay 20s] [-report-every 5s] [-idle-timeout 0] [-read-header-timeout 10s] [-metrics] [-reuseport]", stderr)
+	fs := newFlagSet("server", "[-addr 127.0.0.1:8080] [-delay 20s] [-report-every 5s] [-idle-timeout 0] [-read-header-timeout 10s] [-max-header-bytes 65536] [-max-conns N] [-metrics] [-reuseport]", stderr)
 	fs.StringVar(&cfg.Addr, "addr", cfg.Addr, "`host:port` to listen on (port 0: any free port)")
 	fs.DurationVar(&cfg.Delay, "delay", cfg.Delay, "how long / waits before answering (a request may ask ?delay=300ms)")
 	fs.DurationVar(&cfg.MaxDelay, "max-delay", cfg.MaxDelay, "cap on the ?delay= query")
 	fs.DurationVar(&cfg.ReportEvery, "report-every", cfg.ReportEvery, "period of the report line (0: no report)")
 	fs.DurationVar(&cfg.IdleTimeout, "idle-timeout", cfg.IdleTimeout, "close keep-alive connections idle this long (0: never)")
 	fs.DurationVar(&cfg.ReadHeaderTimeout, "read-header-timeout", cfg.ReadHeaderTimeout, "bound on reading request headers (0: none)")
+	fs.IntVar(&cfg.MaxHeaderBytes, "max-header-bytes", cfg.MaxHeaderBytes, "cap on a request's header `bytes`; past it: 431 Request Header Fields Too Large (0: net/http's 1 MiB)")
+	fs.IntVar(&cfg.MaxConns, "max-conns", cfg.MaxConns, "cap on open `connections`; past it a new connection gets a short 503 and is closed, counted as refused (0: no cap; the default is the open-files limit less 128)")
 	fs.DurationVar(&cfg.ShutdownGrace, "shutdown-grace", cfg.ShutdownGrace, "on Ctrl-C, how long in-flight requests may finish")
 	fs.BoolVar(&cfg.Metrics, "metrics", cfg.Metrics, "serve Prometheus metrics on /metrics (connections by state, sockets by TCP state, in flight, served, client gone, memory per connection)")
 	fs.BoolVar(&cfg.ReusePort, "reuseport", cfg.ReusePort, "listen with SO_REUSEPORT, so several server processes share -addr, each with its own open-files limit (Linux)")
@@ -34,6 +36,12 @@ func runServer(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		if d.value < 0 {
 			return usageErr(stderr, "server", "-%s is negative; give a duration such as 5s, or 0", d.name)
 		}
+	}
+	if cfg.MaxHeaderBytes < 0 {
+		return usageErr(stderr, "server", "-max-header-bytes %d is negative; give a size such as 65536, or 0 for net/http's 1 MiB", cfg.MaxHeaderBytes)
+	}
+	if cfg.MaxConns < 0 {
+		return usageErr(stderr, "server", "-max-conns %d is negative; give a count such as 10000, or 0 for no cap", cfg.MaxConns)
 	}
 	cfg.Log = stdout
 	if err := server.Run(ctx, cfg); err != nil {

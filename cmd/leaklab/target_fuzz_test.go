@@ -1,0 +1,66 @@
+package main
+
+import (
+	"net/http"
+	"net/netip"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// FuzzCheckTarget checks that any -target value is refused with an error
+// that names the flag, or is an http:// URL net/http accepts, on a port
+// between 1 and 65535, whose host is loopback unless remote targets are
+// allowed; and that -allow-remote only ever widens what is accepted.
+func FuzzCheckTarget(f *testing.F) {
+	for _, s := range []string{"http://127.0.0.1:8080/", "http://localhost/", "http://[::1]:80/x?delay=1s", "http://127.0.0.2:65535",
+		"127.0.0.1:8080", "https://127.0.0.1/", "http://127.0.0.1:0/", "http://127.0.0.1:65536/", "http://10.0.0.1/",
+		"http://[::ffff:127.0.0.1]:80/", "http://user@127.0.0.1:80@evil.example/", "http://127.0.0.1%2f@example.com/", "ftp://x", ""} {
+		f.Add(s, false)
+	}
+	f.Fuzz(func(t *testing.T, target string, allowRemote bool) {
+		port, err := checkTarget(target, allowRemote)
+		if err != nil {
+			if !strings.HasPrefix(err.Error(), "-target ") {
+				t.Errorf("checkTarget(%q): error %q does not name -target", target, err)
+			}
+			return
+		}
+		u, err := url.Parse(target)
+		if err != nil || u.Scheme != "http" {
+			t.Fatalf("checkTarget accepted %q, which is not an http:// URL: %v", target, err)
+		}
+		if _, err := http.NewRequest(http.MethodGet, target, nil); err != nil {
+			t.Fatalf("checkTarget accepted %q, which net/http refuses: %v", target, err)
+		}
+		if want := dialPort(u); port == 0 || strconv.Itoa(int(port)) != want {
+			t.Fatalf("checkTarget(%q) = port %d; net/http dials port %s", target, port, want)
+		}
+		if !allowRemote && !dialsLoopback(u.Hostname()) {
+			t.Fatalf("checkTarget accepted %q without -allow-remote; its host %q is not loopback", target, u.Hostname())
+		}
+		if _, err := checkTarget(target, true); err != nil {
+			t.Fatalf("%q is accepted without -allow-remote but refused with it: %v", target, err)
+		}
+	})
+}
+
+// dialPort is the port net/http dials for u.
+func dialPort(u *url.URL) string {
+	if p := u.Port(); p != "" {
+		n, err := strconv.Atoi(p)
+		if err != nil {
+			return p
+		}
+		return strconv.Itoa(n)
+	}
+	return "80"
+}
+
+// dialsLoopback reports whether net/http dials a loopback address for
+// host: an IP literal in 127.0.0.0/8 or ::1, or localhost.
+func dialsLoopback(host string) bool {
+	ip, err := netip.ParseAddr(host)
+	return host == "localhost" || err == nil && ip.Unmap().IsLoopback()
+}
