@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # demo-pair.sh BIN MODE PORT DELAY INTERVAL DURATION
 # Starts a leaklab server and one client against it, prints both status
-# streams, and stops both, each with its summary, when the client's run
-# ends or on a signal. No process is left behind.
+# streams, each line marked [server] or [MODE], and stops both, each with
+# its summary, when the client's run ends or on a signal. No process is
+# left behind: the script waits for everything it started.
 #
 # Signals: Ctrl-C sends SIGINT to the whole process group, so the server
 # and the client already have it and are not sent it again (a second one
@@ -14,16 +15,9 @@ set -euo pipefail
 bin=$1 mode=$2 port=$3 delay=$4 interval=$5 duration=$6
 
 grace=2s       # the server's -shutdown-grace
-grace_wait=50  # tenths of a second to wait for a process that was told to stop
-server='' client='' signalled=''
-
-# prefix copies its input to its output with "[name] " in front of each
-# line; it ignores the signals, so it outlives the process it reads and
-# passes on that process's last lines, then ends at end of input.
-prefix() {
-	trap '' INT TERM HUP
-	exec sed -u "s/^/[$1] /"
-}
+grace_wait=50  # tenths of a second to wait for a process told to stop
+server='' client='' signalled='' prefixers='' started=''
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/leaklab-demo.XXXXXX")
 
 # running reports whether process $1 still runs.
 running() { [ -n "$1" ] && kill -0 "$1" 2>/dev/null; }
@@ -33,12 +27,13 @@ send() {
 	local sig=$1 pid
 	shift
 	for pid in "$@"; do
-		running "$pid" && kill "-$sig" "$pid" 2>/dev/null || true
+		if running "$pid"; then kill "-$sig" "$pid" 2>/dev/null || true; fi
 	done
 }
 
 # reap waits for process $1 to end, at most $2 tenths of a second; it
-# returns non-zero if it still runs.
+# returns non-zero if it still runs. (The shell collects a child's exit
+# status as it ends, so wait still reports it afterwards.)
 reap() {
 	local pid=$1 i
 	for ((i = 0; i < $2; i++)); do
@@ -48,9 +43,26 @@ reap() {
 	! running "$pid"
 }
 
+# start NAME CMD... starts CMD in the background, both of its output
+# streams copied to ours with "[NAME] " before each line, and sets
+# started to its pid. The copier reads a FIFO, ignores signals so that it
+# passes on CMD's last lines, and ends at end of input, when CMD ends.
+start() {
+	local name=$1
+	shift
+	mkfifo "$tmp/$name"
+	(
+		trap '' INT TERM HUP
+		exec sed -u "s/^/[$name] /" <"$tmp/$name"
+	) &
+	prefixers="$prefixers $!"
+	"$@" >"$tmp/$name" 2>&1 &
+	started=$!
+}
+
 # stop_all ends both processes, each within a bound: the ones no signal
 # has reached yet get SIGINT; any still running past the bound get SIGINT
-# (again), then SIGKILL.
+# (again), then SIGKILL. Then it waits for the copiers and cleans up.
 stop_all() {
 	[ -n "$signalled" ] || send INT "$client" "$server"
 	local pid
@@ -59,6 +71,11 @@ stop_all() {
 		send INT "$pid"
 		reap "$pid" "$grace_wait" || { send KILL "$pid"; reap "$pid" 10 || true; }
 	done
+	for pid in $prefixers; do
+		reap "$pid" "$grace_wait" || send KILL "$pid"
+		wait "$pid" 2>/dev/null || true
+	done
+	rm -rf "$tmp"
 }
 
 # wait_client waits for the client to end and keeps its exit status in
@@ -80,9 +97,8 @@ trap 'signalled=INT' INT # the whole group has it: the server and the client too
 trap 'signalled=TERM; send TERM "$client" "$server"' TERM HUP
 trap 'stop_all' EXIT
 
-"$bin" server -addr "127.0.0.1:$port" -delay "$delay" -report-every 2s -shutdown-grace "$grace" \
-	> >(prefix server) 2> >(prefix server >&2) &
-server=$!
+start server "$bin" server -addr "127.0.0.1:$port" -delay "$delay" -report-every 2s -shutdown-grace "$grace"
+server=$started
 
 # wait for the server to listen (bounded); stop if it could not start
 for _ in $(seq 50); do
@@ -97,9 +113,8 @@ fi
 
 client_status=0
 if [ -z "$signalled" ]; then
-	"$bin" client -mode "$mode" -target "http://127.0.0.1:$port/" -interval "$interval" -duration "$duration" \
-		> >(prefix "$mode") 2> >(prefix "$mode" >&2) &
-	client=$!
+	start "$mode" "$bin" client -mode "$mode" -target "http://127.0.0.1:$port/" -interval "$interval" -duration "$duration"
+	client=$started
 	wait_client
 fi
 case $signalled in
