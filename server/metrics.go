@@ -41,7 +41,7 @@ func newCollector(s *Server) *collector {
 		inFlight:   d("in_flight_requests", "Requests to / waiting for their answer."),
 		served:     d("requests_served_total", "Requests to / answered since start."),
 		clientGone: d("client_gone_total", "Requests to / whose client left before the answer."),
-		memPerConn: d("memory_per_connection_bytes", "Process memory divided by the open connections (0 when none is open): kind rss is the resident set, heap the Go heap in use.", "kind"),
+		memPerConn: d("memory_per_connection_bytes", "Memory added since the server started, divided by the open connections (0 when none is open): kind rss is the resident set, go the Go heap in use plus goroutine stacks.", "kind"),
 		refused:    d("connections_refused_total", "Connections answered 503 and closed because the -max-conns limit of open connections was reached."),
 		hdrTimeout: d("header_timeouts_total", "Connections closed because their request headers did not arrive within the read-header timeout (trickled or never sent)."),
 	}
@@ -82,8 +82,8 @@ func (c *collector) Collect(ch chan<- prometheus.Metric) {
 	counter(c.clientGone, float64(st.ClientGone))
 	counter(c.refused, float64(st.Refused))
 	counter(c.hdrTimeout, float64(st.HeaderTimeouts))
-	gauge(c.memPerConn, float64(st.Memory.RSSPerConnBytes), "rss")
-	gauge(c.memPerConn, float64(st.Memory.HeapPerConnBytes), "heap")
+	gauge(c.memPerConn, float64(st.Memory.RSSGrowthPerConnBytes), "rss")
+	gauge(c.memPerConn, float64(st.Memory.GoPerConnBytes), "go")
 }
 
 func boolFloat(b bool) float64 {
