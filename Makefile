@@ -6,9 +6,11 @@ PORT     ?= 18080
 DELAY    ?= 2s
 INTERVAL ?= 200ms
 DURATION ?= 20s
+# make fuzz: time per fuzz target (use 1m or more before a release)
+FUZZTIME ?= 10s
 
 .PHONY: help demo demo-quick catalogue demo-catalogue demo-live demo-report demo-faulty demo-fixed demo-metrics screenshot \
-	test test-short test-browser bench bench-capacity capacity-40k lint build clean
+	test test-short test-browser check-demos fuzz bench bench-capacity capacity-40k lint build clean
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -54,6 +56,16 @@ test: ## every test, with the race detector
 
 test-browser: ## the HTML report in headless Chromium (fails if chromium is missing)
 	LEAKLAB_BROWSER=required $(GO) test -count=1 -run Browser -v ./report/
+
+check-demos: ## demo-faulty/demo-fixed leave no process behind: ended, Ctrl-C, SIGTERM, port in use (about 15 s)
+	scripts/check-demos.sh
+
+fuzz: ## every fuzz target for FUZZTIME each (default 10s); a failing input is left in testdata/fuzz
+	$(GO) test -run '^$$' -fuzz '^FuzzCheckTarget$$'   -fuzztime $(FUZZTIME) ./cmd/leaklab/
+	$(GO) test -run '^$$' -fuzz '^FuzzDurationFlags$$' -fuzztime $(FUZZTIME) ./cmd/leaklab/
+	$(GO) test -run '^$$' -fuzz '^FuzzParseRate$$'     -fuzztime $(FUZZTIME) ./capacity/
+	$(GO) test -run '^$$' -fuzz '^FuzzParseSources$$'  -fuzztime $(FUZZTIME) ./capacity/
+	$(GO) test -run '^$$' -fuzz '^FuzzDelayQuery$$'    -fuzztime $(FUZZTIME) ./server/
 
 test-short: ## the quick tests only
 	$(GO) test -short -count=1 ./...

@@ -2,6 +2,7 @@ package capacity
 
 import (
 	"fmt"
+	"math"
 	"net/netip"
 	"strconv"
 	"strings"
@@ -24,10 +25,11 @@ func ParseRate(s string) (float64, error) {
 		per = d
 	}
 	n, err := strconv.ParseFloat(num, 64)
-	if err != nil || n <= 0 || n != n {
+	rate := n / per.Seconds()
+	if err != nil || !(n > 0) || math.IsInf(rate, 0) {
 		return 0, fmt.Errorf("rate %q: want a positive number of connections per unit, like 1000/s", s)
 	}
-	return n * float64(time.Second) / float64(per), nil
+	return rate, nil
 }
 
 // ParseSources reads a comma-separated list of addresses and inclusive

@@ -74,7 +74,11 @@ func (c Config) checkDurations() error {
 	}{{"delay", int64(c.Delay), false}, {"interval", int64(c.Interval), true}, {"timeout", int64(c.Timeout), true},
 		{"hold", int64(c.Hold), false}, {"max-duration", int64(c.MaxDuration), false}, {"ping", int64(c.Ping), false}} {
 		if d.value < 0 || d.positive && d.value == 0 {
-			return fmt.Errorf("%s %v: want a positive duration such as 1s", d.name, durationOf(d.value))
+			want := "a positive duration such as 1s"
+			if !d.positive {
+				want = "0 or a positive duration such as 1s"
+			}
+			return fmt.Errorf("%s %v: want %s", d.name, durationOf(d.value), want)
 		}
 	}
 	if c.MaxDuration > 0 && !c.Auto && c.Hold >= c.MaxDuration {

@@ -2,6 +2,7 @@ package experiments
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"sync/atomic"
@@ -37,12 +38,17 @@ func Compare(ctx context.Context, c Config) (Report, error) {
 	}
 	defer release(runs)
 	smp := startSampler(runs, c, rep.Started)
-	runLoads(ctx, runs, c)
+	err = runLoads(ctx, runs, c)
 	smp.stop()
+	if err != nil {
+		return Report{}, err
+	}
 	rep.Interrupted = ctx.Err() != nil
 	settled := settle(runs, c)
 	for i, r := range runs {
-		rep.Variants = append(rep.Variants, judge(sc, c, r, settled[i]))
+		v := judge(sc, c, r, settled[i])
+		v.Interrupted = rep.Interrupted
+		rep.Variants = append(rep.Variants, v)
 	}
 	rep.Elapsed = time.Since(rep.Started).Seconds()
 	return rep, nil
@@ -92,9 +98,12 @@ func startVariants(sc Scenario, c Config) ([]*variantRun, error) {
 }
 
 // runLoads drives every variant's client at once and waits for them.
-func runLoads(ctx context.Context, runs []*variantRun, c Config) {
+// runLoads drives every variant's client at once, waits for them, and
+// returns the loads that could not run.
+func runLoads(ctx context.Context, runs []*variantRun, c Config) error {
 	var wg sync.WaitGroup
-	for _, r := range runs {
+	errs := make([]error, len(runs))
+	for i, r := range runs {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -103,10 +112,15 @@ func runLoads(ctx context.Context, runs []*variantRun, c Config) {
 				Seed: c.Seed, MaxSockets: c.MaxSockets, DrainTimeout: 2*c.Delay + 5*time.Second,
 				OnTick: func(s clients.Status) { r.status.Store(&s) },
 			}
-			r.result, _ = clients.Run(ctx, r.req, lc) // the config was validated above
+			var err error
+			r.result, err = clients.Run(ctx, r.req, lc)
+			if err != nil {
+				errs[i] = fmt.Errorf("the %s variant's load: %w", r.name, err)
+			}
 		}()
 	}
 	wg.Wait()
+	return errors.Join(errs...)
 }
 
 // release closes every client (the faulty one lets go of what it leaked)

@@ -18,6 +18,8 @@ const (
 	DefaultSeed          = clients.DefaultSeed
 	DefaultMaxSockets    = clients.DefaultMaxSockets
 	DefaultSettleTimeout = 5 * time.Second
+	// MaxDelay is the longest server delay a comparison accepts.
+	MaxDelay = time.Hour
 	// MinSampleEvery is the shortest census period: a census of a few
 	// thousand sockets takes tens of milliseconds.
 	MinSampleEvery = 50 * time.Millisecond
@@ -68,8 +70,12 @@ func (c Config) Validate() error {
 	switch {
 	case c.Delay < 0:
 		return fmt.Errorf("-delay %v is negative; give the server's answer time, such as 20s or 200ms", c.Delay)
+	case c.Delay > MaxDelay:
+		return fmt.Errorf("-delay %v is longer than %v: the clients wait up to twice the delay for the last answers; give a shorter delay", c.Delay, MaxDelay)
 	case c.Interval <= 0:
 		return fmt.Errorf("-interval %v must be positive, such as 1s", c.Interval)
+	case c.Interval < clients.MinInterval:
+		return fmt.Errorf("-interval %v is shorter than %v: the clients would send as fast as they can; give %v or more", c.Interval, clients.MinInterval, clients.MinInterval)
 	case c.Duration <= 0:
 		return fmt.Errorf("-duration %v must be positive, such as 60s", c.Duration)
 	case c.Interval >= c.Duration:

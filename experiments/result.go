@@ -80,9 +80,11 @@ type VariantResult struct {
 	Bound       float64 `json:"bound"`
 	BoundDetail Bound   `json:"bound_detail"`
 	Verdict     string  `json:"verdict"`
-	Meaning     string  `json:"meaning"`
-	Capped      bool    `json:"capped"`
-	CapMessage  string  `json:"cap_message,omitempty"`
+	// Interrupted is true when Ctrl-C stopped the load early.
+	Interrupted bool   `json:"interrupted"`
+	Meaning     string `json:"meaning"`
+	Capped      bool   `json:"capped"`
+	CapMessage  string `json:"cap_message,omitempty"`
 	// Series is the census of the variant's port, one sample per period.
 	Series []Sample `json:"series"`
 }

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # check-demos.sh: proves that make demo-faulty and make demo-fixed leave
 # no process and no connection behind, whether they end by themselves,
-# are interrupted with Ctrl-C (SIGINT to their process group) or stopped
-# with SIGTERM to make alone. Each demo runs with short settings on a free
+# are interrupted with Ctrl-C (SIGINT to their process group), stopped
+# with SIGTERM to make alone, or cannot start because another server holds
+# the port. Each demo runs with short settings on a free
 # loopback port; after each run the check waits (bounded) until no live
 # process is left in the run's process group or names the port, and the
 # census shows nothing listening and nothing ESTABLISHED on the port.
@@ -90,6 +91,32 @@ run() {
 	printf 'ok   make demo-%-6s %-28s exit %3s, both summaries, nothing left (%ds)\n' "$mode" "$(describe "$how")" "$code" $((SECONDS - start))
 }
 
+# run_port_in_use runs make demo-MODE on a port another leaklab server
+# holds: the demo must say so, exit non-zero and leave only the holder.
+run_port_in_use() {
+	local mode=$1 port holder pg code start=$SECONDS
+	port=$(free_port)
+	"$bin" server -addr "127.0.0.1:$port" -report-every 0 >/dev/null 2>&1 &
+	holder=$!
+	for _ in $(seq 50); do
+		"$bin" census -port "$port" -format json | grep -q '"listen":1' && break
+		sleep 0.1
+	done
+	set -m
+	make -s demo-"$mode" PORT="$port" DURATION=2s "${short[@]}" >"$out" 2>&1 &
+	pg=$!
+	set +m
+	wait_exit "$pg" || { kill -KILL -- -"$pg" 2>/dev/null; fail "demo-$mode (port in use): make still runs after 30 s"; }
+	code=$exit_code
+	kill -INT "$holder"
+	wait "$holder" || true
+	[ "$code" != 0 ] || fail "demo-$mode (port in use): make exited 0"
+	grep -q "address already in use" "$out" || fail "demo-$mode (port in use): the server's error is not shown"
+	grep -q "pick another port, e.g. make demo-$mode PORT=" "$out" || fail "demo-$mode (port in use): no hint"
+	check_clean "$pg" "$port"
+	printf 'ok   make demo-%-6s %-28s exit %3s, says so and how to fix it, nothing left (%ds)\n' "$mode" "on a port in use" "$code" $((SECONDS - start))
+}
+
 describe() {
 	case $1 in
 	end) echo "to its end" ;;
@@ -126,4 +153,5 @@ for mode in faulty fixed; do
 		run "$mode" "$how"
 	done
 done
+run_port_in_use faulty
 echo "check-demos: make demo-faulty and make demo-fixed left no process and no connection behind"

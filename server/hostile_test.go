@@ -288,8 +288,8 @@ func TestRunReportsGuards(t *testing.T) {
 
 	require.NoError(t, stop())
 	assert.Contains(t, log.String(), "max conns 1, max header bytes 65536")
-	assert.Contains(t, log.String(), "; refused 1 connections with 503 at the -max-conns limit of 1")
-	assert.Contains(t, log.String(), "; closed 1 connections whose request headers did not arrive within the -read-header-timeout of 300ms")
+	assert.Contains(t, log.String(), "; refused 1 connection with 503 at the -max-conns limit of 1")
+	assert.Contains(t, log.String(), "; closed 1 connection whose request headers did not arrive within the -read-header-timeout of 300ms")
 }
 
 // waitLog polls the log until its last line matches, and returns it.

@@ -166,12 +166,20 @@ func (st Stats) guardLine() string {
 func (st Stats) guardSummary(headerTimeout time.Duration) string {
 	var b strings.Builder
 	if st.Refused > 0 {
-		fmt.Fprintf(&b, "; refused %d connections with 503 at the -max-conns limit of %d", st.Refused, st.MaxConns)
+		fmt.Fprintf(&b, "; refused %s with 503 at the -max-conns limit of %d", connections(st.Refused), st.MaxConns)
 	}
 	if st.HeaderTimeouts > 0 {
-		fmt.Fprintf(&b, "; closed %d connections whose request headers did not arrive within the -read-header-timeout of %v", st.HeaderTimeouts, headerTimeout)
+		fmt.Fprintf(&b, "; closed %s whose request headers did not arrive within the -read-header-timeout of %v", connections(st.HeaderTimeouts), headerTimeout)
 	}
 	return b.String()
+}
+
+// connections says "1 connection" or "n connections".
+func connections(n int64) string {
+	if n == 1 {
+		return "1 connection"
+	}
+	return fmt.Sprintf("%d connections", n)
 }
 
 func intOrNone(n int) any {

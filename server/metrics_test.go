@@ -128,8 +128,11 @@ func TestMetricsMatchStats(t *testing.T) {
 	assert.Equal(t, float64(st.Served), value(t, fams, "leaklab_server_requests_served_total", ""))
 	assert.Equal(t, 2.0, value(t, fams, "leaklab_server_requests_served_total", ""))
 	assert.Equal(t, 0.0, value(t, fams, "leaklab_server_client_gone_total", ""))
-	value(t, fams, "leaklab_server_memory_per_connection_bytes", "rss") // present; its growth may round to 0
-	assert.Greater(t, value(t, fams, "leaklab_server_memory_per_connection_bytes", "go"), 0.0)
+	// Present for both kinds; either growth may be 0 after a GC shrank the
+	// heap below its level at start, so only their presence is checked here
+	// (capacity's benchmarks measure the figures).
+	value(t, fams, "leaklab_server_memory_per_connection_bytes", "rss")
+	value(t, fams, "leaklab_server_memory_per_connection_bytes", "go")
 	assert.Equal(t, dto.MetricType_COUNTER, fams["leaklab_server_requests_served_total"].GetType())
 	assert.Equal(t, dto.MetricType_GAUGE, fams["leaklab_server_connections"].GetType())
 	assert.Contains(t, fams, "go_goroutines", "the Go collector is registered")

@@ -101,10 +101,12 @@ func commandNames() []string {
 	return names
 }
 
-// TestEveryCommandRefusesUnknownFlags and prints its flags with -h.
+// TestEveryCommandRefusesUnknownFlags checks that every registered
+// command, new ones included, refuses an unknown flag with exit 2 and its
+// usage, and prints its flags with -h.
 func TestEveryCommandRefusesUnknownFlags(t *testing.T) {
 	names := commandNames()
-	require.ElementsMatch(t, []string{"census", "client", "compare", "conns", "report", "server"}, names)
+	require.Subset(t, names, []string{"census", "client", "compare", "conns", "report", "server"})
 	for _, name := range names {
 		t.Run(name, func(t *testing.T) {
 			code, stdout, stderr := runCLI(t, 5*time.Second, name, "-no-such-flag")

@@ -6,10 +6,8 @@ import (
 	"fmt"
 	"io"
 	"slices"
-	"time"
 
 	"github.com/leaklab/leaklab/chart"
-	"github.com/leaklab/leaklab/clients"
 	"github.com/leaklab/leaklab/experiments"
 	"github.com/leaklab/leaklab/report"
 )
@@ -25,10 +23,6 @@ type compareOutputs struct {
 	quiet            bool
 	dryRun           bool
 }
-
-// maxCompareDelay bounds -delay: once the load stops, the clients wait up
-// to twice the delay for the last answers.
-const maxCompareDelay = time.Hour
 
 func runCompare(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	c := experiments.DefaultConfig()
@@ -80,10 +74,6 @@ func checkCompare(c experiments.Config, o compareOutputs) error {
 		return fmt.Errorf("unknown -format %q; use one of %v", o.format, experiments.Formats)
 	case o.live && o.quiet:
 		return errors.New("-live and -quiet contradict each other; pick one")
-	case c.Interval > 0 && c.Interval < clients.MinInterval:
-		return fmt.Errorf("-interval %v is shorter than %v: the clients would send as fast as they can; give %v or more", c.Interval, clients.MinInterval, clients.MinInterval)
-	case c.Delay > maxCompareDelay:
-		return fmt.Errorf("-delay %v is longer than %v: the clients wait up to twice the delay for the last answers; give a shorter delay", c.Delay, maxCompareDelay)
 	case c.SampleEvery < 0:
 		return fmt.Errorf("-sample-every %v is negative; give a period such as 100ms, or 0 for the interval", c.SampleEvery)
 	}

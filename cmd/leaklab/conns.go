@@ -77,6 +77,9 @@ func parseConns(args []string, stderr io.Writer) (connsFlags, int) {
 	if err := f.cfg.Validate(); err != nil {
 		return f, usageErr(stderr, "conns", "%v", err)
 	}
+	if f.maxErrors < -1 {
+		return f, usageErr(stderr, "conns", "-max-errors %d: give -1 for any number of errors, or 0 and up", f.maxErrors)
+	}
 	return f, -1
 }
 
