@@ -8,9 +8,11 @@ INTERVAL ?= 200ms
 DURATION ?= 20s
 # make fuzz: time per fuzz target (use 1m or more before a release)
 FUZZTIME ?= 10s
+# make soak: how long the server soaks
+SOAK     ?= 3m
 
 .PHONY: help demo demo-quick catalogue demo-catalogue demo-live demo-report demo-faulty demo-fixed demo-metrics screenshot \
-	test test-short test-browser check-demos fuzz bench bench-capacity capacity-40k lint build clean
+	test test-short test-browser check-demos fuzz soak bench bench-capacity capacity-40k lint build clean
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -66,6 +68,9 @@ fuzz: ## every fuzz target for FUZZTIME each (default 10s); a failing input is l
 	$(GO) test -run '^$$' -fuzz '^FuzzParseRate$$'     -fuzztime $(FUZZTIME) ./capacity/
 	$(GO) test -run '^$$' -fuzz '^FuzzParseSources$$'  -fuzztime $(FUZZTIME) ./capacity/
 	$(GO) test -run '^$$' -fuzz '^FuzzDelayQuery$$'    -fuzztime $(FUZZTIME) ./server/
+
+soak: ## the server for $(SOAK) under fixed, faulty, slowloris, silent and oversized-header clients; prints memory/goroutine drift (not in make test)
+	LEAKLAB_SOAK=$(SOAK) $(GO) test -run '^TestSoak$$' -count=1 -v -timeout 2h ./server/
 
 test-short: ## the quick tests only
 	$(GO) test -short -count=1 ./...

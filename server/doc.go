@@ -10,5 +10,11 @@
 // a client that leaves before the answer, logs who left after how long and
 // counts it.
 //
+// It also stands up to clients that misbehave: connections whose headers
+// do not arrive within ReadHeaderTimeout (slowloris, silent connections)
+// are closed and counted, headers past MaxHeaderBytes get 431, and past
+// MaxConns open connections new ones get a 503 that says why; every one
+// of these shows in the report line, /stats and /metrics.
+//
 // The package knows nothing of the clients that call it.
 package server

@@ -10,7 +10,6 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 
@@ -320,16 +319,4 @@ func rawRead(t *testing.T, c net.Conn) string {
 	b, err := io.ReadAll(c)
 	require.NoError(t, err)
 	return string(b)
-}
-
-// TestDefaultMaxConnsIsUnderTheFileLimit checks the default cap: the
-// open-files limit less 128.
-func TestDefaultMaxConnsIsUnderTheFileLimit(t *testing.T) {
-	var r syscall.Rlimit
-	require.NoError(t, syscall.Getrlimit(syscall.RLIMIT_NOFILE, &r))
-	if r.Cur <= 256 || r.Cur > 1<<31 {
-		t.Skipf("open-files limit %d: the default is another rule", r.Cur)
-	}
-	assert.Equal(t, int(r.Cur)-128, server.DefaultMaxConns())
-	assert.Equal(t, server.DefaultMaxConns(), server.DefaultConfig().MaxConns)
 }

@@ -365,6 +365,17 @@ func soakMean(samples []soakSample, from, to time.Duration) soakFigures {
 	return f
 }
 
+// byMinute is one figure's mean over each minute of the soak.
+func byMinute(samples []soakSample, d time.Duration, figure func(soakFigures) float64) string {
+	var out []string
+	for from := time.Duration(0); from < d; from += time.Minute {
+		if f := soakMean(samples, from, from+time.Minute); f.samples > 0 {
+			out = append(out, fmt.Sprintf("%.1f", figure(f)))
+		}
+	}
+	return strings.Join(out, " ")
+}
+
 func mib(b uint64) float64 { return float64(b) / (1 << 20) }
 
 // printSoak writes the soak's figures as Markdown.
@@ -382,6 +393,9 @@ func printSoak(w io.Writer, d time.Duration, first, last soakFigures, samples []
 	row("open connections (ConnState)", first.open, last.open)
 	row("goroutines beyond one per open connection", first.goroutines-first.open, last.goroutines-last.open)
 	row("ESTABLISHED (kernel)", first.kernelE, last.kernelE)
+	fmt.Fprintf(w, "\nby minute, RSS (MiB): %s; goroutines beyond one per open connection: %s\n",
+		byMinute(samples, d, func(f soakFigures) float64 { return f.rss }),
+		byMinute(samples, d, func(f soakFigures) float64 { return f.goroutines - f.open }))
 	if len(samples) > 0 {
 		st := samples[len(samples)-1].st
 		fmt.Fprintf(w, "\nserver at the last sample: accepted %d, served %d, header timeouts %d, refused %d\n",

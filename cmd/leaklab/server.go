@@ -2,7 +2,10 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"io"
+	"net"
+	"strconv"
 
 	"github.com/leaklab/leaklab/server"
 )
@@ -43,9 +46,25 @@ func runServer(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	if cfg.MaxConns < 0 {
 		return usageErr(stderr, "server", "-max-conns %d is negative; give a count such as 10000, or 0 for no cap", cfg.MaxConns)
 	}
+	if err := checkListenAddr(cfg.Addr); err != nil {
+		return usageErr(stderr, "server", "%v", err)
+	}
 	cfg.Log = stdout
 	if err := server.Run(ctx, cfg); err != nil {
 		return failure(stderr, "server", err)
 	}
 	return exitOK
+}
+
+// checkListenAddr checks that -addr is host:port with a port from 0 (any
+// free port) to 65535, before anything starts.
+func checkListenAddr(addr string) error {
+	_, p, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("-addr %q is not host:port (%v); give one such as 127.0.0.1:8080", addr, err)
+	}
+	if n, err := strconv.Atoi(p); err != nil || n < 0 || n > 65535 {
+		return fmt.Errorf("-addr %q has port %q out of range; give 0 (any free port) to 65535", addr, p)
+	}
+	return nil
 }
