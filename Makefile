@@ -20,7 +20,7 @@ help: ## list the targets
 build: ## build bin/leaklab
 	$(GO) build -o $(BIN) ./cmd/leaklab
 
-demo: build ## the card's comparison: 20 s server, 60 s of load (about 85 s)
+demo: build ## the full comparison: 20 s server, 60 s of load (about 85 s)
 	./$(BIN) compare -delay 20s -interval 1s -extra 2 -duration 60s
 
 demo-quick: build ## the same comparison a hundred times faster (about 6 s)

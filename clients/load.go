@@ -7,7 +7,7 @@ import (
 	"time"
 )
 
-// Defaults of the card's load.
+// Defaults of the load: one request a second plus up to two more.
 const (
 	DefaultInterval     = time.Second
 	DefaultExtra        = 2

@@ -8,7 +8,7 @@ import (
 	"github.com/leaklab/leaklab/server"
 )
 
-// Defaults of a comparison: the card's 20 s server and one request a
+// Defaults of a comparison: the default 20 s server and one request a
 // second plus up to two more, for a minute.
 const (
 	DefaultDelay         = server.DefaultDelay
@@ -56,7 +56,7 @@ type Config struct {
 	OnSample func(Live) `json:"-"`
 }
 
-// DefaultConfig returns the card's comparison.
+// DefaultConfig returns the default comparison: 20 s server, a minute of load.
 func DefaultConfig() Config {
 	return Config{
 		Scenario: NewClientPerRequest, Delay: DefaultDelay, Interval: DefaultInterval,

@@ -7,7 +7,7 @@ import (
 	"github.com/leaklab/leaklab/clients"
 )
 
-// NewClientPerRequest is the card's scenario: a new http.Client and
+// NewClientPerRequest is the first scenario: a new http.Client and
 // Transport per request against one shared, well-configured Transport.
 const NewClientPerRequest = "new-client-per-request"
 

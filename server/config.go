@@ -5,7 +5,7 @@ import (
 	"time"
 )
 
-// Defaults of the card's server.
+// Defaults of the server: the original demo's 20 s slow server on loopback.
 const (
 	DefaultAddr              = "127.0.0.1:8080"
 	DefaultDelay             = 20 * time.Second
@@ -16,7 +16,7 @@ const (
 )
 
 // Config is the server's configuration. Every field means what it says,
-// zero included; DefaultConfig returns the card's values.
+// zero included; DefaultConfig returns the defaults.
 type Config struct {
 	// Addr is the address to listen on; port 0 picks a free port.
 	Addr string
@@ -68,7 +68,7 @@ type Config struct {
 	Log io.Writer
 }
 
-// DefaultConfig returns the card's configuration: 127.0.0.1:8080, a 20 s
+// DefaultConfig returns the default configuration: 127.0.0.1:8080, a 20 s
 // delay, a report every 5 s, no idle timeout and a 10 s header timeout;
 // and the guards: headers up to 64 KiB, connections up to
 // DefaultMaxConns.
