@@ -37,7 +37,7 @@ const (
 	soakLeakCap  = 100         // mean of the connections a faulty client leaks before it releases them
 )
 
-// soakServerConfig is the server of the soak: the card's, a hundred times
+// soakServerConfig is the server of the soak: the default one, a hundred times
 // faster (delay, header timeout), with its default guards.
 func soakServerConfig() server.Config {
 	cfg := server.DefaultConfig()
