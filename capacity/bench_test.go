@@ -223,8 +223,8 @@ func measureServer(b *testing.B, role, kind, path string) serverMemory {
 		time.Sleep(20 * time.Millisecond)
 	}
 	var after childStats
-	for settledAfter := time.Second; ; settledAfter = time.Second {
-		time.Sleep(settledAfter)
+	for { // the server's memory settles over seconds: poll it, bounded by the deadline
+		time.Sleep(time.Second)
 		if after = srv.stats(b); settled(after, kind) {
 			break
 		}

@@ -197,11 +197,18 @@ func childBare() error {
 		return err
 	}
 	if os.Getenv("BARE_READER") != "" {
+		// Measure once every reader runs, its stack and buffer allocated.
+		var running sync.WaitGroup
+		running.Add(len(conns))
 		for _, c := range conns {
-			go func() { _, _ = c.Read(make([]byte, 64)) }()
+			go func() {
+				buf := make([]byte, 64)
+				running.Done()
+				_, _ = c.Read(buf)
+			}()
 		}
+		running.Wait()
 	}
-	time.Sleep(200 * time.Millisecond)
 	res := bareResult{Conns: n, Seconds: secs, RSS: rssOf(os.Getpid()) - before}
 	closeAll(conns)
 	return json.NewEncoder(os.Stdout).Encode(res)

@@ -1,8 +1,6 @@
 package clients
 
 import (
-	"context"
-	"net/http"
 	"time"
 )
 
@@ -26,36 +24,9 @@ const (
 // from cfg, bodies drained (bounded) and closed, and CloseIdleConnections
 // when a request fails, so a broken connection is not reused.
 func NewFixed(cfg FixedConfig) Requester {
-	f := &fixed{}
-	f.transport = &http.Transport{
-		DialContext:         f.conns.dial,
-		MaxIdleConns:        FixedMaxIdleConns,
-		MaxIdleConnsPerHost: FixedMaxIdleConnsPerHost,
-		IdleConnTimeout:     cfg.IdleConnTimeout,
-	}
-	f.client = &http.Client{Transport: f.transport, Timeout: cfg.Timeout}
-	return f
+	p := newPooled(Fixed, PoolConfig{MaxIdleConnsPerHost: FixedMaxIdleConnsPerHost, Timeout: cfg.Timeout})
+	p.transport.MaxIdleConns = FixedMaxIdleConns
+	p.transport.IdleConnTimeout = cfg.IdleConnTimeout
+	p.closeIdleOnError = true
+	return p
 }
-
-type fixed struct {
-	conns     connCounter
-	transport *http.Transport
-	client    *http.Client
-}
-
-func (f *fixed) Name() string   { return Fixed }
-func (f *fixed) OpenConns() int { return f.conns.count() }
-
-func (f *fixed) Do(ctx context.Context, url string) Outcome {
-	resp, o, err := get(ctx, f.client, url)
-	if err == nil {
-		err = drainAndClose(resp.Body)
-	}
-	if err != nil {
-		f.transport.CloseIdleConnections()
-		o.Err = err
-	}
-	return o
-}
-
-func (f *fixed) Close() { f.transport.CloseIdleConnections() }

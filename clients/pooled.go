@@ -34,6 +34,9 @@ type pooled struct {
 	client    *http.Client
 	closing   context.Context
 	close     context.CancelFunc
+	// closeIdleOnError closes the idle connections when a request fails,
+	// so that a broken one is not reused (the fixed client does).
+	closeIdleOnError bool
 }
 
 // newPooled builds a client with http.DefaultTransport's pool settings
@@ -62,6 +65,9 @@ func (p *pooled) Do(ctx context.Context, url string) Outcome {
 	resp, o, err := get(ctx, p.client, url)
 	if err == nil {
 		err = drainAndClose(resp.Body)
+	}
+	if err != nil && p.closeIdleOnError {
+		p.transport.CloseIdleConnections()
 	}
 	o.Err = err
 	return o

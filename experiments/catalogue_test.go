@@ -32,39 +32,13 @@ func catalogueRun(t *testing.T, scenario string) (faulty, fixed experiments.Vari
 	c.SettleTimeout = 3 * time.Second
 	rep, err := experiments.Compare(context.Background(), c)
 	require.NoError(t, err)
-	faulty, fixed = pick(t, rep, clients.Faulty), pick(t, rep, clients.Fixed)
+	faulty, fixed = variant(t, rep, clients.Faulty), variant(t, rep, clients.Fixed)
 	require.NotEmpty(t, faulty.Series, "the census was sampled")
 	require.Positive(t, faulty.Requests, "the faulty variant sent requests")
 	require.Positive(t, fixed.Requests, "the fixed variant sent requests")
 	assert.Equal(t, experiments.Leaking, faulty.Verdict, faulty.Meaning)
 	assert.Equal(t, experiments.Bounded, fixed.Verdict, fixed.Meaning)
 	return faulty, fixed
-}
-
-func pick(t *testing.T, rep experiments.Report, name string) experiments.VariantResult {
-	t.Helper()
-	for _, v := range rep.Variants {
-		if v.Variant == name {
-			return v
-		}
-	}
-	require.FailNow(t, "variant missing", "no %s variant in the report", name)
-	return experiments.VariantResult{}
-}
-
-// requireLetGo checks that nothing of a finished run is still held on its
-// servers' ports, on either side: the faulty variant released its leak.
-func requireLetGo(t *testing.T, ports ...uint16) {
-	t.Helper()
-	for _, p := range ports {
-		sel := netstat.Selector{Port: p, States: []string{netstat.Established, netstat.CloseWait}}
-		var snap netstat.Snapshot
-		require.Eventually(t, func() bool {
-			var err error
-			snap, err = netstat.Take(context.Background(), sel)
-			return err == nil && len(snap.Sockets) == 0
-		}, 5*time.Second, 50*time.Millisecond, "sockets left on port %d: %v", p, snap.Sorted())
-	}
 }
 
 // fixedStaysUnder checks every sample of the fixed variant against the
@@ -99,7 +73,7 @@ func TestBodyNotClosed(t *testing.T) {
 	assert.LessOrEqual(t, fixed.Goroutines, 2*fixed.BoundDetail.Idle, "two goroutines per pooled connection at most")
 	assert.Positive(t, fixed.Reused, "fixed reuses connections")
 	fixedStaysUnder(t, fixed, clientEstablished)
-	requireLetGo(t, faulty.Port, fixed.Port)
+	assertReleased(t, faulty.Port, fixed.Port)
 }
 
 // TestBodyNotDrained: the faulty client dials for every request and
@@ -118,7 +92,7 @@ func TestBodyNotDrained(t *testing.T) {
 	assert.LessOrEqual(t, fixed.Dials, int64(fixed.BoundDetail.Max), "fixed dials no more than it can have in flight")
 	assert.LessOrEqual(t, int64(fixed.TimeWait), fixed.Errors+int64(fixed.BoundDetail.Idle), "fixed closes nothing but failed connections")
 	assert.Less(t, fixed.DialsPerRequest, 0.5, "fixed reuses most connections")
-	requireLetGo(t, faulty.Port, fixed.Port)
+	assertReleased(t, faulty.Port, fixed.Port)
 }
 
 // TestUndrainedLargeBodyIsReset checks what docs/03-body-not-drained.md
@@ -175,7 +149,7 @@ func TestNoTimeout(t *testing.T) {
 	assert.Equal(t, fixed.Requests, fixed.ErrorsByCause[neterr.Timeout], "every fixed request failed on its timeout")
 	assert.Zero(t, fixed.Cancelled)
 	fixedStaysUnder(t, fixed, clientEstablished)
-	requireLetGo(t, faulty.Port, fixed.Port)
+	assertReleased(t, faulty.Port, fixed.Port)
 }
 
 // TestIdlePoolTooSmall: with Go's default pool of 2 under λ·W = 20, the
@@ -204,7 +178,7 @@ func TestIdlePoolTooSmall(t *testing.T) {
 	assert.LessOrEqual(t, fixed.Churned, int64(tolerance(fixed)))
 	assert.LessOrEqual(t, fixed.Dials, int64(fixed.BoundDetail.Max), "fixed dials no more than it can have in flight")
 	assert.Less(t, fixed.DialsPerRequest, faulty.DialsPerRequest)
-	requireLetGo(t, faulty.Port, fixed.Port)
+	assertReleased(t, faulty.Port, fixed.Port)
 }
 
 // TestServerNoIdleTimeout: the quiet client opens a connection per
@@ -223,7 +197,7 @@ func TestServerNoIdleTimeout(t *testing.T) {
 	fixedStaysUnder(t, fixed, func(s experiments.Sample) int { return s.Server[netstat.Established] })
 	assert.Zero(t, fixed.ServerEstablished, "fixed server closed every quiet connection")
 	assert.Equal(t, fixed.Requests, fixed.OK, "the quiet client sent everything")
-	requireLetGo(t, faulty.Port, fixed.Port)
+	assertReleased(t, faulty.Port, fixed.Port)
 }
 
 // TestCatalogue checks what -list and the docs rely on: lesson order, a

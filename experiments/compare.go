@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/netip"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -21,6 +22,10 @@ type variantRun struct {
 	status atomic.Pointer[clients.Status]
 	result clients.Result
 	series []Sample
+	// earlier holds the sockets that were on the server's port before the
+	// load started (see rememberEarlier); written before the sampler
+	// starts, read only by it and then by settle.
+	earlier map[[2]netip.AddrPort]bool
 }
 
 // Compare runs the scenario's faulty and fixed variants side by side and
@@ -45,8 +50,9 @@ func Compare(ctx context.Context, c Config) (Report, error) {
 	}
 	rep.Interrupted = ctx.Err() != nil
 	settled := settle(runs, c)
+	goroutines := goroutinesOf(runs)
 	for i, r := range runs {
-		v := judge(sc, c, r, settled[i])
+		v := judge(sc, c, r, settled[i], goroutines[i])
 		v.Interrupted = rep.Interrupted
 		rep.Variants = append(rep.Variants, v)
 	}

@@ -44,18 +44,22 @@ func (l *labelled) Do(ctx context.Context, url string) (o clients.Outcome) {
 	return o
 }
 
-// goroutinesOf counts the live goroutines that carry req's label; -1 when
-// req is not labelled or the profile cannot be read.
-func goroutinesOf(req clients.Requester) int {
-	l, ok := req.(*labelled)
-	if !ok {
-		return -1
-	}
+// goroutinesOf counts, for each run, the live goroutines that carry its
+// requester's label, reading the goroutine profile once for all of them;
+// -1 for a run whose requester is not labelled, or for every run when the
+// profile cannot be read.
+func goroutinesOf(runs []*variantRun) []int {
+	out := make([]int, len(runs))
 	counts, err := goroutinesByLabel()
-	if err != nil {
-		return -1
+	for i, r := range runs {
+		l, ok := r.req.(*labelled)
+		if !ok || err != nil {
+			out[i] = -1
+			continue
+		}
+		out[i] = counts[l.label]
 	}
-	return counts[l.label]
+	return out
 }
 
 // goroutinesByLabel reads the goroutine profile (runtime/pprof, debug=1:

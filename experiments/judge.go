@@ -7,8 +7,9 @@ import (
 	"github.com/leaklab/leaklab/netstat"
 )
 
-// judge turns a variant's run into its result and verdict.
-func judge(sc Scenario, c Config, r *variantRun, settled netstat.Counts) VariantResult {
+// judge turns a variant's run into its result and verdict, given its
+// settled census and its goroutine count.
+func judge(sc Scenario, c Config, r *variantRun, settled netstat.Counts, goroutines int) VariantResult {
 	b := sc.Bound(c)
 	v := VariantResult{
 		Scenario: sc.Name, Variant: r.name, Port: r.srv.Port(),
@@ -20,7 +21,7 @@ func judge(sc Scenario, c Config, r *variantRun, settled netstat.Counts) Variant
 		ServerEstablished:  settled.Server[netstat.Established],
 		Bound:              math.Round(b.Expected), BoundDetail: b,
 		Capped: r.result.Capped, CapMessage: r.result.CapMessage,
-		Cancelled: r.result.Cancelled, Goroutines: goroutinesOf(r.req),
+		Cancelled: r.result.Cancelled, Goroutines: goroutines,
 		Series: r.series,
 	}
 	v.addPeaks(r.series)

@@ -6,7 +6,6 @@ import (
 	"net/netip"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/leaklab/leaklab/netstat"
@@ -96,7 +95,6 @@ func settle(runs []*variantRun, c Config) []netstat.Counts {
 			last = now
 		}
 		if same >= 2 || time.Now().After(deadline) {
-			forgetEarlier(runs)
 			return last
 		}
 		time.Sleep(100 * time.Millisecond)
@@ -128,41 +126,23 @@ func equalCounts(a, b []netstat.Counts) bool {
 	return true
 }
 
-// earlier holds, for each variant run, the sockets that were on its
-// server's port before its load started. A new server can get the port of
-// an earlier one while the earlier one's TIME_WAIT sockets (60 s on Linux)
+// rememberEarlier records, for each run, the sockets already on its
+// server's port, the listener aside. A new server can get the port of an
+// earlier one while the earlier one's TIME_WAIT sockets (60 s on Linux)
 // are still there; they are not this run's, so its censuses leave them
-// out.
-var earlier = struct {
-	sync.Mutex
-	m map[*variantRun]map[[2]netip.AddrPort]bool
-}{m: map[*variantRun]map[[2]netip.AddrPort]bool{}}
-
-// rememberEarlier records the sockets on each run's port, the listener
-// aside; a failed census records none.
+// out. A failed census records none.
 func rememberEarlier(runs []*variantRun) {
 	snap, err := netstat.Take(context.Background(), netstat.Selector{})
 	if err != nil {
 		return
 	}
-	earlier.Lock()
-	defer earlier.Unlock()
 	for _, r := range runs {
-		old := map[[2]netip.AddrPort]bool{}
+		r.earlier = map[[2]netip.AddrPort]bool{}
 		for _, k := range snap.Select(netstat.Selector{Port: r.srv.Port()}).Sockets {
 			if k.Side != netstat.SideListen {
-				old[[2]netip.AddrPort{k.Local, k.Remote}] = true
+				r.earlier[[2]netip.AddrPort{k.Local, k.Remote}] = true
 			}
 		}
-		earlier.m[r] = old
-	}
-}
-
-func forgetEarlier(runs []*variantRun) {
-	earlier.Lock()
-	defer earlier.Unlock()
-	for _, r := range runs {
-		delete(earlier.m, r)
 	}
 }
 
@@ -170,12 +150,9 @@ func forgetEarlier(runs []*variantRun) {
 // state, leaving out the ones that were there before r's load started.
 func portCounts(snap netstat.Snapshot, r *variantRun) netstat.Counts {
 	sel := snap.Select(netstat.Selector{Port: r.srv.Port()})
-	earlier.Lock()
-	old := earlier.m[r]
-	earlier.Unlock()
-	if len(old) > 0 {
+	if len(r.earlier) > 0 {
 		sel.Sockets = slices.DeleteFunc(sel.Sockets, func(k netstat.Socket) bool {
-			return old[[2]netip.AddrPort{k.Local, k.Remote}]
+			return r.earlier[[2]netip.AddrPort{k.Local, k.Remote}]
 		})
 	}
 	return sel.Counts()

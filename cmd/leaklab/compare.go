@@ -82,7 +82,6 @@ func checkCompare(c experiments.Config, o compareOutputs) error {
 
 // comparePlan prints what a run would do, for -dry-run.
 func comparePlan(c experiments.Config, w io.Writer) int {
-	b := experiments.NewBound(c, 2)
 	what := c.Scenario
 	if what == experiments.All {
 		what = fmt.Sprintf("the %d scenarios of the catalogue one after the other", len(experiments.Scenarios()))
@@ -90,8 +89,18 @@ func comparePlan(c experiments.Config, w io.Writer) int {
 	fmt.Fprintf(w, "dry run: %s, faulty and fixed side by side, each against its own server on an ephemeral loopback port\n", what)
 	fmt.Fprintf(w, "  server delay %v; one request every %v plus 0..%d more, for %v (seed %d); socket cap %d\n",
 		c.Delay, c.Interval, c.Extra, c.Duration, c.Seed, c.MaxSockets)
-	fmt.Fprintf(w, "  expected in flight λ·W = %.1f; nothing started\n", b.InFlight)
+	fmt.Fprintf(w, "  expected in flight λ·W = %.1f; nothing started\n", expectedInFlight(c))
 	return exitOK
+}
+
+// expectedInFlight is λ·W for the scenario, with its own W (a client
+// timeout, a server idle timeout) where it has one; for -scenario all, the
+// server's delay.
+func expectedInFlight(c experiments.Config) float64 {
+	if sc, ok := experiments.Lookup(c.Scenario); ok {
+		return sc.Bound(c).InFlight
+	}
+	return experiments.NewBound(c, 0).InFlight
 }
 
 // watch sets how the run shows itself while it goes: progress lines, or
@@ -100,8 +109,7 @@ func watch(c *experiments.Config, o compareOutputs, stderr io.Writer) {
 	if o.quiet {
 		return
 	}
-	b := experiments.NewBound(*c, 2)
-	fmt.Fprintf(stderr, "running %s for %v (expected in flight λ·W = %.1f); Ctrl-C stops the load and still prints the table\n", c.Scenario, c.Duration, b.InFlight)
+	fmt.Fprintf(stderr, "running %s for %v (expected in flight λ·W = %.1f); Ctrl-C stops the load and still prints the table\n", c.Scenario, c.Duration, expectedInFlight(*c))
 	if o.live {
 		c.OnSample = chart.NewPanel(stderr, isTerminal(stderr)).Update
 		return
