@@ -19,10 +19,18 @@ type aggregate struct {
 	mu     sync.Mutex
 	latest []Counts
 	tally  tally
+	label  runLabel
+	tl     timeline
 }
 
+// newAggregate follows n workers of cfg; the run starts at cfg.StartAt
+// when that is ahead.
 func newAggregate(cfg Config, n int) *aggregate {
-	return &aggregate{cfg: cfg, start: time.Now(), latest: make([]Counts, n)}
+	start := time.Now()
+	if cfg.StartAt.After(start) {
+		start = cfg.StartAt
+	}
+	return &aggregate{cfg: cfg, start: start, latest: make([]Counts, n)}
 }
 
 func (a *aggregate) update(i int, c Counts) {
@@ -46,14 +54,13 @@ func (a *aggregate) sumLocked() Counts {
 	return s
 }
 
-// report calls on with the summed counts every interval until stopped.
+// report records the summed counts and calls on with them (if not nil)
+// every interval from the start until stopped.
 func (a *aggregate) report(on func(Counts), every time.Duration) (stop func()) {
-	if on == nil {
-		return func() {}
-	}
 	done := make(chan struct{})
 	var wg sync.WaitGroup
 	wg.Go(func() {
+		waitStart(done, a.start)
 		tick := time.NewTicker(every)
 		defer tick.Stop()
 		for {
@@ -64,7 +71,10 @@ func (a *aggregate) report(on func(Counts), every time.Duration) (stop func()) {
 				a.mu.Lock()
 				s := a.sumLocked()
 				a.mu.Unlock()
-				on(s)
+				a.tl.add(Sample{At: time.Since(a.start), Counts: s})
+				if on != nil {
+					on(s)
+				}
 			}
 		}
 	})
@@ -93,6 +103,9 @@ func (a *aggregate) result(ws []*worker, err error) (Result, error) {
 		r.Rate = float64(a.tally.peak) / a.tally.peakAt.Seconds()
 	}
 	r.Elapsed = time.Since(a.start)
+	r.Start, r.Interval, r.Host = a.start, a.cfg.Interval, hostname()
+	r.Timeline = a.tl.with(Sample{At: r.Elapsed, Counts: a.sumLocked()})
+	a.label.apply(&r)
 	return r, err
 }
 

@@ -102,6 +102,18 @@ type Config struct {
 	// instead of a FIN, so none of them waits in TIME_WAIT afterwards and
 	// the next run finds its ephemeral ports free.
 	Reset bool `json:"reset"`
+	// Segment, when not the whole run, makes this run one share of a run
+	// spread over several processes or hosts: Connections, Rate (or Delay)
+	// and Sources are the whole run's, and this run takes its share of
+	// them (see Config.Share and Segment.Range).
+	Segment Segment `json:"segment,omitzero"`
+	// StartAt, when set, is the moment the ramp starts: the run waits
+	// until then, so the segments of one run started on several hosts
+	// ramp together. It must be ahead, by at most MaxStartAhead.
+	StartAt time.Time `json:"start_at,omitzero"`
+	// RunID labels the results, so that a merge can tell the segments of
+	// one run from another's; empty: derived (see Config.ID).
+	RunID string `json:"run_id,omitempty"`
 	// OnInterval, if set, is called every Interval with the counts.
 	OnInterval func(Counts) `json:"-"`
 }

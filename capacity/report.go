@@ -31,11 +31,11 @@ func Hint(cause string) string {
 	return hints[cause]
 }
 
-// WriteJSON writes the result as one indented JSON object.
+// WriteJSON writes the result as one JSON object on one line (so it is
+// a log's last line), with ReportFormat and ReportVersion, the
+// connect-time histogram and the timeline: everything a merge needs.
 func (r Result) WriteJSON(w io.Writer) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(r)
+	return json.NewEncoder(w).Encode(document{Format: ReportFormat, Version: ReportVersion, Result: r})
 }
 
 // WriteTable writes the summary for people: one table of measures, one

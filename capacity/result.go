@@ -5,14 +5,33 @@ import (
 	"fmt"
 	"maps"
 	"net/netip"
+	"os"
 	"strings"
 	"time"
 )
 
 // Result is what a run did.
 type Result struct {
-	Target string `json:"target"`
-	Mode   Mode   `json:"mode"`
+	// RunID names the run this result is part of (see Config.ID).
+	RunID string `json:"run_id"`
+	// Segment is the share of the run this result is of; 0/1: the whole.
+	Segment Segment `json:"segment"`
+	// RunConnections is Connections of the whole run the segment is part
+	// of; Connections is this segment's share.
+	RunConnections int `json:"run_connections"`
+	// Host is the name of the machine (or pod) that ran it.
+	Host string `json:"host,omitempty"`
+	// StartAt is Config.StartAt, when set.
+	StartAt time.Time `json:"start_at,omitzero"`
+	// Start is the moment the ramp started; Timeline counts from it.
+	Start time.Time `json:"start"`
+	// Interval is the period of the Timeline's samples.
+	Interval time.Duration `json:"interval_ns"`
+	// Timeline holds the counts every Interval (at most MaxSamples of
+	// them, thinned evenly past that) and at the end.
+	Timeline []Sample `json:"timeline,omitempty"`
+	Target   string   `json:"target"`
+	Mode     Mode     `json:"mode"`
 	// Connections is the target count; in auto mode the cap, 0 for none.
 	Connections int          `json:"connections"`
 	Auto        bool         `json:"auto,omitempty"`
@@ -65,6 +84,11 @@ type Memory struct {
 	PerConnBytes uint64 `json:"per_conn_bytes"`
 }
 
+func hostname() string {
+	h, _ := os.Hostname()
+	return h
+}
+
 func memoryOf(before, after uint64, conns int) Memory {
 	m := Memory{Conns: conns}
 	if after > before {
@@ -88,7 +112,10 @@ func (t *Tester) result(final Counts, reason string, mem Memory) Result {
 		ErrorsByCause: maps.Clone(tl.causes), ErrorExamples: maps.Clone(tl.examples),
 		ConnectTime: t.hist.Summary(), Histogram: &t.hist,
 		Elapsed: time.Since(t.start), StopReason: reason, Memory: mem,
+		Start: t.start, Interval: t.cfg.Interval, Host: hostname(),
 	}
+	r.Timeline = t.samples.with(Sample{At: r.Elapsed, Counts: final})
+	t.label.apply(&r)
 	if tl.peakAt > 0 {
 		r.Rate = float64(tl.peak) / tl.peakAt.Seconds()
 	}

@@ -24,6 +24,8 @@ type Tester struct {
 	request []byte
 	hist    Histogram
 	watch   *watcher // holds idle TCP connections; nil: a goroutine each
+	label   runLabel
+	samples timeline
 
 	mu       sync.Mutex
 	slots    []*slot
@@ -52,13 +54,17 @@ type slot struct {
 	conn  net.Conn
 }
 
-// New checks cfg and returns a Tester ready to Run.
+// New checks cfg and returns a Tester ready to Run. A Config with a
+// Segment runs its share of the run (see Config.Share).
 func New(cfg Config) (*Tester, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
+	label := labelOf(cfg)
+	cfg = cfg.Share()
 	target, _ := ResolveTarget(cfg.Target)
 	t := &Tester{
+		label:    label,
 		cfg:      cfg,
 		target:   target,
 		addr:     target.String(),
@@ -97,6 +103,7 @@ func (t *Tester) Run(ctx context.Context) Result {
 	if t.used.Swap(true) {
 		panic("capacity: Tester.Run called twice; create a new Tester with New")
 	}
+	waitStart(ctx.Done(), t.cfg.StartAt)
 	runCtx, cancel := withTimeoutCause(ctx, t.cfg.MaxDuration)
 	defer cancel(nil)
 	t.start = time.Now()
@@ -179,11 +186,9 @@ func reasonOf(ctx context.Context) string {
 	return "interrupted"
 }
 
-// report calls OnInterval every Interval until the returned func is called.
+// report records a sample and calls OnInterval every Interval until the
+// returned func is called.
 func (t *Tester) report(ctx context.Context) (stop func()) {
-	if t.cfg.OnInterval == nil {
-		return func() {}
-	}
 	done := make(chan struct{})
 	var wg sync.WaitGroup
 	wg.Go(func() {
@@ -194,7 +199,11 @@ func (t *Tester) report(ctx context.Context) (stop func()) {
 			case <-done:
 				return
 			case <-tick.C:
-				t.cfg.OnInterval(t.Counts())
+				c := t.Counts()
+				t.samples.add(Sample{At: time.Since(t.start), Counts: c})
+				if t.cfg.OnInterval != nil {
+					t.cfg.OnInterval(c)
+				}
 			}
 		}
 	})

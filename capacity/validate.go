@@ -11,8 +11,9 @@ import (
 	"time"
 )
 
-// Validate checks the configuration without touching the network. Each
-// error names the field, its value and what to give instead.
+// Validate checks the configuration without touching the network; it
+// reads the clock to check StartAt. Each error names the field, its value
+// and what to give instead.
 func (c Config) Validate() error {
 	target, err := ResolveTarget(c.Target)
 	if err != nil {
@@ -21,7 +22,8 @@ func (c Config) Validate() error {
 	if !target.Addr().IsLoopback() && !c.AllowRemote {
 		return fmt.Errorf("target %s is not a loopback address; capacity runs stay on 127.0.0.0/8 and ::1 unless remote targets are allowed (-allow-remote), and only against servers you own", c.Target)
 	}
-	for _, check := range []func() error{c.checkCounts, c.checkDurations, c.checkModes, c.checkPath} {
+	checkRun := func() error { return c.checkRun(time.Now()) }
+	for _, check := range []func() error{c.checkCounts, c.checkDurations, c.checkModes, c.checkPath, c.checkSegment, checkRun} {
 		if err := check(); err != nil {
 			return err
 		}

@@ -70,6 +70,9 @@ func ServeWorker(ctx context.Context, spec string, w io.Writer) error {
 	if err := cfg.checkFiles(limit, 1); err != nil {
 		return err
 	}
+	if !cfg.StartAt.IsZero() && !time.Now().Before(cfg.StartAt) {
+		cfg.StartAt = time.Time{} // the parent checked it was ahead; late by a start-up: go now
+	}
 	var mu sync.Mutex
 	enc := json.NewEncoder(w)
 	send := func(e event) {
@@ -89,8 +92,8 @@ func ServeWorker(ctx context.Context, spec string, w io.Writer) error {
 	return nil
 }
 
-// RunWorkers runs cfg spread over n worker processes, each with its own
-// open-files limit, and merges their results. command returns the
+// RunWorkers runs cfg (its share, for a segment) spread over n worker
+// processes, each with its own open-files limit, and merges their results. command returns the
 // command that starts one worker (for leaklab: os.Args[0] "conns",
 // created with exec.CommandContext(ctx, ...)); RunWorkers adds WorkerEnv
 // to its environment, stops it with SIGTERM when ctx is done, and has the
@@ -99,10 +102,13 @@ func RunWorkers(ctx context.Context, cfg Config, n int, command func(ctx context
 	if err := cfg.Validate(); err != nil {
 		return Result{}, err
 	}
+	label := labelOf(cfg)
+	cfg = cfg.Share()
 	if n < 1 || cfg.Connections > 0 && n > cfg.Connections {
 		return Result{}, fmt.Errorf("workers %d: want between 1 and the %d connections", n, cfg.Connections)
 	}
 	agg := newAggregate(cfg, n)
+	agg.label = label
 	ws := make([]*worker, n)
 	for i, part := range cfg.Split(n) {
 		w, err := startWorker(ctx, i, part, command, &lockedWriter{w: stderr}, agg)
