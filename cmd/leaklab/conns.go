@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"time"
 
 	"github.com/leaklab/leaklab/capacity"
 )
@@ -16,7 +17,9 @@ func init() {
 }
 
 const connsSynopsis = "-target 127.0.0.1:8080 [-connections 100] [-delay 10ms | -rate 1000/s] [-interval 1s] [-timeout 5s] [-hold 0] " +
-	"[-max-duration 10m] [-mode tcp|http] [-ping 0] [-reopen] [-auto] [-source 127.0.0.1,127.0.0.2-127.0.0.9] [-workers N] [-format table|json]"
+	"[-max-duration 10m] [-mode tcp|http] [-ping 0] [-reopen] [-auto] [-source 127.0.0.1,127.0.0.2-127.0.0.9] [-workers N] " +
+	"[-segment i/N] [-start-at RFC3339] [-run-id ID] [-format table|json] [-out FILE]\n" +
+	"       leaklab conns merge [-format table|json] [-max-errors -1] FILE... (- reads stdin)"
 
 // connsFlags is the parsed command line of conns.
 type connsFlags struct {
@@ -27,11 +30,16 @@ type connsFlags struct {
 	mode      string
 	workers   int
 	maxErrors int
+	startAt   string
+	out       string
 }
 
 func runConns(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if spec := os.Getenv(capacity.WorkerEnv); spec != "" {
 		return connsWorker(ctx, spec, stdout, stderr)
+	}
+	if len(args) > 0 && args[0] == "merge" {
+		return runConnsMerge(args[1:], os.Stdin, stdout, stderr)
 	}
 	f, code := parseConns(args, stderr)
 	if code >= 0 {
@@ -50,16 +58,22 @@ func runConns(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return failure(stderr, "conns", err)
 	}
 	fmt.Fprintln(progress, res.Final.Line())
-	if code := writeConnsResult(res, f.format, stdout, stderr); code >= 0 {
-		return code
+	if err == nil {
+		if cerr := res.Check(f.maxErrors); cerr != nil {
+			err = fmt.Errorf("FAIL: %w", cerr)
+		}
 	}
-	if err != nil {
-		return failure(stderr, "conns", err)
+	code = exitOK
+	if err != nil && f.format == "json" {
+		code = failure(stderr, "conns", err) // before the JSON, which stays the last line of a log
 	}
-	if err := res.Check(f.maxErrors); err != nil {
-		return failure(stderr, "conns", fmt.Errorf("FAIL: %w", err))
+	if c := writeConnsResult(res, f, stdout, stderr); c >= 0 {
+		return c
 	}
-	return exitOK
+	if err != nil && f.format != "json" {
+		code = failure(stderr, "conns", err)
+	}
+	return code
 }
 
 func parseConns(args []string, stderr io.Writer) (connsFlags, int) {
@@ -105,7 +119,11 @@ func (f *connsFlags) define(fs *flag.FlagSet) {
 	fs.BoolVar(&c.Reset, "rst", false, "close with a RST at the end, leaving no TIME_WAIT behind")
 	fs.IntVar(&f.workers, "workers", f.workers, "spread the run over `N` processes, each with its own open-files limit")
 	fs.IntVar(&f.maxErrors, "max-errors", f.maxErrors, "exit 1 when there are more errors than this (-1: any number)")
-	fs.StringVar(&f.format, "format", "table", "summary `format`: table or json")
+	fs.StringVar(&f.format, "format", "table", "summary `format`: table, or json (one line: the whole result, histogram and timeline included, for conns merge)")
+	fs.Var(&c.Segment, "segment", "run segment `i/N` of a run spread over N hosts (i from 0 to N-1, e.g. $JOB_COMPLETION_INDEX): its share of -connections, -rate and -source")
+	fs.StringVar(&f.startAt, "start-at", "", "start the ramp at this RFC 3339 `time`, e.g. 2026-12-01T20:30:00Z, so every segment ramps together (ahead, by at most 1h)")
+	fs.StringVar(&c.RunID, "run-id", "", "`id` that labels the results for conns merge (default: derived from -target, -connections, the segment count and -start-at)")
+	fs.StringVar(&f.out, "out", "", "also write the result as JSON (as -format json) to `file`, for conns merge")
 }
 
 // finish turns the flags that need parsing into the config.
@@ -130,6 +148,13 @@ func (f *connsFlags) finish(set map[string]bool) error {
 		}
 		f.cfg.Rate = r
 	}
+	if f.startAt != "" {
+		at, err := time.Parse(time.RFC3339, f.startAt)
+		if err != nil {
+			return fmt.Errorf("-start-at %q: want an RFC 3339 time such as %s", f.startAt, time.Now().Add(time.Minute).UTC().Format(time.RFC3339))
+		}
+		f.cfg.StartAt = at
+	}
 	srcs, err := capacity.ParseSources(f.sources)
 	f.cfg.Sources = srcs
 	return err
@@ -152,12 +177,23 @@ func checkConnsLimits(f *connsFlags, progress, stderr io.Writer) int {
 	} else {
 		fmt.Fprintln(progress, limit)
 	}
-	if err := f.cfg.CheckLimits(limit, ports, f.workers); err != nil {
+	part := f.cfg.Share()
+	if !f.cfg.Segment.Whole() {
+		fmt.Fprintf(progress, "segment %s of run %s: %d of %d connections", f.cfg.Segment, f.cfg.ID(), part.Connections, f.cfg.Connections)
+		if len(part.Sources) > 0 {
+			fmt.Fprintf(progress, " from %s", capacity.FormatSources(part.Sources))
+		}
+		fmt.Fprintln(progress)
+	}
+	if !f.cfg.StartAt.IsZero() {
+		fmt.Fprintf(progress, "the ramp starts at %s, in %v\n", f.cfg.StartAt.Format(time.RFC3339Nano), time.Until(f.cfg.StartAt).Round(time.Millisecond))
+	}
+	if err := part.CheckLimits(limit, ports, f.workers); err != nil {
 		return usageErr(stderr, "conns", "%v", err)
 	}
-	if perSource := f.cfg.Connections / max(len(f.cfg.Sources), 1); perSource > ports.Size()/2 {
+	if perSource := part.Connections / max(len(part.Sources), 1); perSource > ports.Size()/2 {
 		fmt.Fprintf(stderr, "leaklab conns: note: %d connections per source address use more than half of the ephemeral ports %s; past that Linux's connect() searches longer for a free port and slows sharply. -source 127.0.0.1-127.0.0.%d spreads them\n",
-			perSource, ports, f.cfg.Connections/(ports.Size()/2)+1)
+			perSource, ports, part.Connections/(ports.Size()/2)+1)
 	}
 	return -1
 }
@@ -175,9 +211,15 @@ func (f *connsFlags) run(ctx context.Context, stderr io.Writer) (capacity.Result
 	return capacity.RunWorkers(ctx, f.cfg, f.workers, command, stderr)
 }
 
-func writeConnsResult(res capacity.Result, format string, stdout, stderr io.Writer) int {
+// writeConnsResult writes the summary to stdout, and the JSON to -out.
+func writeConnsResult(res capacity.Result, f connsFlags, stdout, stderr io.Writer) int {
+	if f.out != "" {
+		if err := writeFile(f.out, res.WriteJSON); err != nil {
+			return failure(stderr, "conns", err)
+		}
+	}
 	var err error
-	if format == "json" {
+	if f.format == "json" {
 		err = res.WriteJSON(stdout)
 	} else {
 		err = res.WriteTable(stdout)
@@ -186,6 +228,19 @@ func writeConnsResult(res capacity.Result, format string, stdout, stderr io.Writ
 		return failure(stderr, "conns", err)
 	}
 	return -1
+}
+
+// writeFile writes name with write, and says which file failed.
+func writeFile(name string, write func(io.Writer) error) error {
+	file, err := os.Create(name)
+	if err != nil {
+		return err
+	}
+	if err := write(file); err != nil {
+		file.Close()
+		return fmt.Errorf("write %s: %w", name, err)
+	}
+	return file.Close()
 }
 
 // connsWorker is one process of a -workers run: RunWorkers started it
