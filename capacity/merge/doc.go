@@ -13,7 +13,7 @@
 // The timeline sums the segments' samples on the run's clock: from the
 // common start (capacity.Config.StartAt), or from the earliest start when
 // the segments started on their own, every Interval; a segment counts with
-// its latest sample at each moment, and with its final counts once it
-// has ended. Peaks read from it are those held at the same moment, to
+// its latest sample at each moment (a sample up to half an Interval late
+// counts at its tick), and with its final counts once it has ended. Peaks read from it are those held at the same moment, to
 // within one Interval.
 package merge

@@ -229,9 +229,9 @@ func timeline(parts []Part) (start time.Time, every time.Duration, out []capacit
 	every = max(every, time.Millisecond)
 	length := end.Sub(start)
 	for k := time.Duration(1); k*every < length; k++ {
-		out = append(out, sumAt(parts, start, k*every))
+		out = append(out, sumAt(parts, start, k*every, every/2))
 	}
-	return start, every, append(out, sumAt(parts, start, length))
+	return start, every, append(out, sumAt(parts, start, length, 0))
 }
 
 func latest(a, b time.Time) time.Time {
@@ -241,11 +241,13 @@ func latest(a, b time.Time) time.Time {
 	return a
 }
 
-// sumAt sums each segment's latest sample at or before start+at.
-func sumAt(parts []Part, start time.Time, at time.Duration) capacity.Sample {
+// sumAt sums each segment's latest sample at or before start+at+slack:
+// the segments' clocks tick a little after the common start, and a
+// sample due at a tick counts at that tick.
+func sumAt(parts []Part, start time.Time, at, slack time.Duration) capacity.Sample {
 	s := capacity.Sample{At: at}
 	for _, p := range parts {
-		s.Counts = s.Counts.Add(countsAt(p, start.Add(at)))
+		s.Counts = s.Counts.Add(countsAt(p, start.Add(at+slack)))
 	}
 	return s
 }
