@@ -10,9 +10,12 @@ DURATION ?= 20s
 FUZZTIME ?= 10s
 # make soak: how long the server soaks
 SOAK     ?= 3m
+# make capacity-hosts: client hosts (network namespaces) and connections
+HOSTS       ?= 4
+CONNECTIONS ?= 100000
 
 .PHONY: help demo demo-quick catalogue demo-catalogue demo-live demo-report demo-faulty demo-fixed demo-metrics screenshot \
-	test test-short test-browser check-demos fuzz soak bench bench-capacity capacity-40k lint build clean
+	test test-short test-browser check-demos fuzz soak bench bench-capacity capacity-40k capacity-hosts lint build clean
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -83,6 +86,9 @@ bench-capacity: ## capacity figures for docs/BENCHMARKS.md (about 100 s, thousan
 
 capacity-40k: build ## hold 40,000 connections to one port: 4 servers (-reuseport), 4 workers, 4 source addresses
 	capacity/scripts/hold40k.sh ./$(BIN)
+
+capacity-hosts: build ## CONNECTIONS (100000) to one port from HOSTS (4) client hosts in network namespaces, merged; needs root; removes all it made
+	HOSTS=$(HOSTS) CONNECTIONS=$(CONNECTIONS) capacity/scripts/hosts.sh ./$(BIN)
 
 lint: ## gofmt and go vet
 	@test -z "$$(gofmt -l .)" || { echo "gofmt needed on:"; gofmt -l .; exit 1; }

@@ -69,7 +69,8 @@ share_lo() { # round(n·k/count), halves up, as capacity.Segment.Range
 	echo $(((n / count) * k + (2 * (n % count) * k + count) / (2 * count)))
 }
 
-mapfile -t SHARED < <(grep -v '^[[:space:]]*\(#\|$\)' "$HERE/conns.args")
+# (no process substitution here: its process may outlive the script as a zombie)
+mapfile -t SHARED <<<"$(grep -v '^[[:space:]]*\(#\|$\)' "$HERE/conns.args")"
 conns_command() { # conns_command i start-at out: the command of client host i
 	local args=()
 	for line in "${SHARED[@]}"; do read -ra words <<<"$line"; args+=("${words[@]}"); done
@@ -114,7 +115,7 @@ cleanup() {
 	wait 2>/dev/null
 	for ns in "${made[@]}"; do ip netns del "$ns"; done # takes the links in it along
 	left=$(ip netns list | awk '{print $1}' | grep -c "^$PREFIX")
-	new_links=$(comm -13 <(echo "$links_before") <(ip -o link show | awk -F': ' '{print $2}' | sort) | grep -cE '^(br0|vsrv|vc[0-9]+|eth0)(@|$)')
+	new_links=$(ip -o link show | awk -F': ' '{print $2}' | sort | grep -vxF -e "$links_before" | grep -cE '^(br0|vsrv|vc[0-9]+|eth0)(@|$)')
 	if ((left > 0 || new_links > 0)); then
 		echo "hosts.sh: LEFT BEHIND: $left namespaces with prefix $PREFIX, $new_links links" >&2
 		ip netns list | grep "^$PREFIX" >&2
@@ -178,13 +179,14 @@ done
 established() { ip netns exec "$SRV" ss -Htn state established "( sport = :$PORT )" | wc -l; }
 peak=0
 rss_peak=0
+POLL=$((CONNECTIONS > 10000 ? 1 : 0)).$((CONNECTIONS > 10000 ? 0 : 1)) # ss over 100k sockets takes a while
 while :; do
 	alive=0
 	for p in "${clients[@]}"; do kill -0 "$p" 2>/dev/null && alive=1; done
 	((alive)) || break
 	n=$(established)
 	if ((n > peak)); then peak=$n; rss_peak=$(rss); fi
-	sleep 1
+	sleep "$POLL"
 done
 
 codes=()
