@@ -186,6 +186,13 @@ while :; do
 	((alive)) || break
 	n=$(established)
 	if ((n > peak)); then peak=$n; rss_peak=$(rss); fi
+	if ((n >= CONNECTIONS)) && [[ ! -s $LOGS/servers-at-peak.txt ]]; then # once: who holds what
+		by_pid=$(ip netns exec "$SRV" ss -Htnp state established "( sport = :$PORT )" | grep -o 'pid=[0-9]*' | sort | uniq -c)
+		for p in "${servers[@]}"; do
+			printf 'pid %-8s established %-6s RSS %s kB\n' "$p" "$(awk -v p="pid=$p" '$2 == p {print $1}' <<<"$by_pid")" \
+				"$(awk '/^VmRSS/ {print $2}' /proc/"$p"/status)"
+		done >"$LOGS/servers-at-peak.txt"
+	fi
 	sleep "$POLL"
 done
 
@@ -208,6 +215,7 @@ merged=$?
 set -e
 
 echo "== server host: $SERVERS processes"
+[[ -s $LOGS/servers-at-peak.txt ]] && cat "$LOGS/servers-at-peak.txt"
 if ((peak > 0)); then
 	printf 'server: peak %d established on %s; RSS %.1f MB before, %.1f MB at the peak: %.1f KB per connection\n' \
 		"$peak" "$TARGET" "$(echo "$rss_before / 1024" | bc -l)" "$(echo "$rss_peak / 1024" | bc -l)" \
