@@ -56,3 +56,20 @@ func ExampleRun() {
 	// Total: 50, Dialing: 0, Established: 50, Closed: 0, Error: 0, NotInitiated: 0
 	// peak: 50 stopped: held for 100ms
 }
+
+// Split a run of 10 connections at 900/s over three hosts: each host is
+// given the whole run's Config and its Segment, and works out its share.
+func ExampleConfig_Share() {
+	cfg := capacity.DefaultConfig()
+	cfg.Connections, cfg.Rate = 10, 900
+	cfg.Sources, _ = capacity.ParseSources("127.0.0.1-127.0.0.6")
+	for i := range 3 {
+		cfg.Segment = capacity.Segment{Index: i, Count: 3}
+		part := cfg.Share()
+		fmt.Printf("segment %s: %d connections at %.0f/s from %s\n", cfg.Segment, part.Connections, part.Rate, capacity.FormatSources(part.Sources))
+	}
+	// Output:
+	// segment 0/3: 3 connections at 270/s from 127.0.0.1-127.0.0.2
+	// segment 1/3: 4 connections at 360/s from 127.0.0.3-127.0.0.4
+	// segment 2/3: 3 connections at 270/s from 127.0.0.5-127.0.0.6
+}
