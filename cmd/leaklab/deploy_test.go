@@ -141,8 +141,8 @@ func TestKubernetesJobRunsTheCapacityHostsCommand(t *testing.T) {
 			pod = append(pod, expand(a, env))
 		}
 		var stderr strings.Builder
-		f, code := parseConns(pod, &stderr)
-		require.Equal(t, -1, code, stderr.String())
+		f, err := parseConns(pod, &stderr)
+		require.NoError(t, err, stderr.String())
 		assert.Equal(t, i, f.cfg.Segment.Index)
 		hostArgs := args[2:]
 		for j, a := range hostArgs {
@@ -150,8 +150,8 @@ func TestKubernetesJobRunsTheCapacityHostsCommand(t *testing.T) {
 				hostArgs[j] = startAt
 			}
 		}
-		_, code = parseConns(hostArgs, &stderr)
-		require.Equal(t, -1, code, stderr.String())
+		_, err = parseConns(hostArgs, &stderr)
+		require.NoError(t, err, stderr.String())
 	}
 }
 
