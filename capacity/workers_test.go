@@ -89,3 +89,31 @@ func TestRunWorkersRefusesMoreWorkersThanConnections(t *testing.T) {
 	_, err := capacity.RunWorkers(context.Background(), cfg, 3, testWorker, &bytes.Buffer{})
 	assert.ErrorContains(t, err, "workers 3: want between 1 and the 2 connections")
 }
+
+// A segment spread over workers: the workers share the segment's share,
+// wait for StartAt, and the result is labelled as the segment.
+func TestRunWorkersRunsASegmentAtItsStart(t *testing.T) {
+	skipShort(t)
+	srv := startServer(t, false)
+	cfg := testConfig(srv.addr(), 9)
+	cfg.Hold = 200 * time.Millisecond
+	cfg.Interval = 20 * time.Millisecond
+	cfg.Segment = capacity.Segment{Index: 0, Count: 2} // round(9/2) = 5 connections
+	cfg.Sources, _ = capacity.ParseSources("127.0.0.1-127.0.0.4")
+	cfg.StartAt = time.Now().Add(time.Second) // a worker starts well within it
+	var stderr bytes.Buffer
+	r, err := capacity.RunWorkers(context.Background(), cfg, 2, testWorker, &stderr)
+	require.NoError(t, err, stderr.String())
+	assert.Equal(t, capacity.Counts{Total: 5, Established: 5}, r.Final)
+	assert.Equal(t, 5, r.Connections)
+	assert.Equal(t, 9, r.RunConnections)
+	assert.Equal(t, cfg.Segment, r.Segment)
+	assert.Equal(t, cfg.ID(), r.RunID)
+	assert.Equal(t, "127.0.0.1-127.0.0.2", capacity.FormatSources(r.Sources), "the segment's half of the sources")
+	assert.True(t, r.Start.Equal(cfg.StartAt), "the run's clock starts at StartAt")
+	assert.True(t, r.Reached)
+	require.NotEmpty(t, r.Timeline)
+	assert.Positive(t, r.Timeline[0].At, "no sample before the start")
+	assert.Equal(t, r.Final, r.Timeline[len(r.Timeline)-1].Counts)
+	srv.waitAccepted(t, 5)
+}
