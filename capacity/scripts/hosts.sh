@@ -100,7 +100,7 @@ links_before=$(ip -o link show | awk -F': ' '{print $2}' | sort)
 
 cleanup() {
 	local rc=$? p ns left
-	trap - INT TERM
+	trap - INT TERM ERR
 	set +e
 	for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null; done
 	for _ in $(seq 1 100); do # up to 10 s for them to stop by themselves
@@ -126,6 +126,7 @@ cleanup() {
 	exit "$rc"
 }
 trap cleanup EXIT
+trap 'echo "hosts.sh: line $LINENO failed: $BASH_COMMAND" >&2' ERR
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
@@ -162,7 +163,8 @@ for k in $(seq 1 "$SERVERS"); do
 	for _ in $(seq 1 200); do grep -q "listening on" "$LOGS/server-$k.log" && break; sleep 0.05; done
 	grep -q "listening on" "$LOGS/server-$k.log" || { echo "server $k did not start:"; cat "$LOGS/server-$k.log"; exit 1; }
 done
-rss() { local sum=0 p; for p in "${servers[@]}"; do sum=$((sum + $(awk '/^VmRSS/ {print $2}' /proc/"$p"/status))); done; echo "$sum"; }
+rss_of() { awk '/^VmRSS/ {print $2}' /proc/"$1"/status 2>/dev/null || true; }
+rss() { local sum=0 p v; for p in "${servers[@]}"; do v=$(rss_of "$p"); sum=$((sum + ${v:-0})); done; echo "$sum"; }
 rss_before=$(rss)
 
 start_at=$(date -u -d "+$START_IN seconds" +%Y-%m-%dT%H:%M:%S.%NZ)
@@ -176,7 +178,8 @@ for i in $(seq 0 $((HOSTS - 1))); do
 	clients+=($!)
 done
 
-established() { ip netns exec "$SRV" ss -Htn state established "( sport = :$PORT )" | wc -l; }
+# The watch below only reports: a failed look must not end the run (set -e).
+established() { { ip netns exec "$SRV" ss -Htn state established "( sport = :$PORT )" || true; } | wc -l; }
 peak=0
 rss_peak=0
 POLL=$((CONNECTIONS > 10000 ? 1 : 0)).$((CONNECTIONS > 10000 ? 0 : 1)) # ss over 100k sockets takes a while
@@ -187,10 +190,10 @@ while :; do
 	n=$(established)
 	if ((n > peak)); then peak=$n; rss_peak=$(rss); fi
 	if ((n >= CONNECTIONS)) && [[ ! -s $LOGS/servers-at-peak.txt ]]; then # once: who holds what
-		by_pid=$(ip netns exec "$SRV" ss -Htnp state established "( sport = :$PORT )" | grep -o 'pid=[0-9]*' | sort | uniq -c)
+		by_pid=$({ ip netns exec "$SRV" ss -Htnp state established "( sport = :$PORT )" || true; } | { grep -o 'pid=[0-9]*' || true; } | sort | uniq -c)
 		for p in "${servers[@]}"; do
 			printf 'pid %-8s established %-6s RSS %s kB\n' "$p" "$(awk -v p="pid=$p" '$2 == p {print $1}' <<<"$by_pid")" \
-				"$(awk '/^VmRSS/ {print $2}' /proc/"$p"/status)"
+				"$(rss_of "$p")"
 		done >"$LOGS/servers-at-peak.txt"
 	fi
 	sleep "$POLL"
@@ -199,20 +202,17 @@ done
 codes=()
 failed=0
 for i in "${!clients[@]}"; do
-	set +e
-	wait "${clients[$i]}"
-	codes+=($?)
-	set -e
-	((codes[i] == 0)) || failed=1
+	code=0
+	wait "${clients[$i]}" || code=$?
+	codes+=("$code")
+	((code == 0)) || failed=1
 done
 echo "== conns exit codes by host: ${codes[*]}"
 for i in "${!clients[@]}"; do ((codes[i] == 0)) || tail -n 5 "$LOGS/conns-$i.log"; done
 
 echo "== merged: leaklab conns merge $LOGS/segment-*.json"
-set +e
-"$BIN" conns merge -max-errors 0 $(for i in $(seq 0 $((HOSTS - 1))); do echo "$LOGS/segment-$i.json"; done)
-merged=$?
-set -e
+merged=0
+"$BIN" conns merge -max-errors 0 $(for i in $(seq 0 $((HOSTS - 1))); do echo "$LOGS/segment-$i.json"; done) || merged=$?
 
 echo "== server host: $SERVERS processes"
 [[ -s $LOGS/servers-at-peak.txt ]] && cat "$LOGS/servers-at-peak.txt"

@@ -6,9 +6,13 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
+	"time"
+
+	"github.com/leaklab/leaklab/capacity/merge"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -20,7 +24,7 @@ var hostsScript = filepath.Join("..", "..", "capacity", "scripts", "hosts.sh")
 // startHosts runs hosts.sh with this test binary as leaklab (HOSTS=2, a
 // few hundred connections); it skips unless network namespaces can be
 // made here (root, iproute2).
-func startHosts(t *testing.T, env ...string) *proc {
+func startHosts(t testing.TB, env ...string) *proc {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("makes network namespaces; skipped with -short")
@@ -98,4 +102,57 @@ func TestCapacityHostsCleansUpOnCtrlC(t *testing.T) {
 	p.signal(t, syscall.SIGINT)
 	assert.Equal(t, 130, p.wait(t), p.stdout.String())
 	assertNothingLeft(t, p)
+}
+
+var serverPerConn = regexp.MustCompile(`server: peak (\d+) established .*: ([0-9.]+) KB per connection`)
+
+// BenchmarkCapacityHosts is make capacity-hosts as a benchmark: HOSTS
+// client hosts (default 2) and CONNECTIONS (default 2000) in network
+// namespaces, held HOLD (default 1s); it reports the merged rate and
+// connect times, and memory per connection of the tester and the server.
+//
+//	HOSTS=4 CONNECTIONS=100000 HOLD=10s go test -run '^$' -bench CapacityHosts -benchtime 1x -timeout 30m ./cmd/leaklab/
+func BenchmarkCapacityHosts(b *testing.B) {
+	env := []string{"HOSTS=" + envOr("HOSTS", "2"), "CONNECTIONS=" + envOr("CONNECTIONS", "2000"), "HOLD=" + envOr("HOLD", "1s")}
+	for b.Loop() {
+		logs := b.TempDir()
+		p := startHosts(b, append(env, "LOGS="+logs)...)
+		select {
+		case <-p.done:
+		case <-time.After(20 * time.Minute):
+			b.Fatalf("capacity-hosts did not end within 20 minutes:\n%s", p.stdout.String())
+		}
+		if p.cmd.ProcessState.ExitCode() != 0 {
+			b.Fatalf("capacity-hosts exited %d:\n%s\n%s", p.cmd.ProcessState.ExitCode(), p.stdout.String(), p.stderr.String())
+		}
+		names, err := filepath.Glob(filepath.Join(logs, "segment-*.json"))
+		if err != nil || len(names) == 0 {
+			b.Fatalf("no segment results in %s: %v", logs, err)
+		}
+		parts, err := merge.ReadFiles(names, nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		run, err := merge.Merge(parts)
+		if err != nil {
+			b.Fatal(err)
+		}
+		tot := run.Total
+		b.ReportMetric(float64(tot.Peak), "peak-conns")
+		b.ReportMetric(tot.Rate, "conns/s")
+		b.ReportMetric(float64(tot.ConnectTime.P50.Microseconds())/1000, "p50-ms")
+		b.ReportMetric(float64(tot.ConnectTime.P99.Microseconds())/1000, "p99-ms")
+		b.ReportMetric(float64(tot.Memory.PerConnBytes), "tester-B/conn")
+		if m := serverPerConn.FindStringSubmatch(p.stdout.String()); m != nil {
+			kb, _ := strconv.ParseFloat(m[2], 64)
+			b.ReportMetric(kb*1024, "server-B/conn")
+		}
+	}
+}
+
+func envOr(key, def string) string {
+	if v := os.Getenv(key); v != "" {
+		return v
+	}
+	return def
 }
