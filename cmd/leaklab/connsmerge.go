@@ -26,11 +26,11 @@ func runConnsMerge(args []string, stdin io.Reader, stdout, stderr io.Writer) err
 	}
 	parts, err := merge.ReadFiles(fs.Args(), stdin)
 	if err != nil {
-		return err
+		return fmt.Errorf("merge: %w", err)
 	}
 	run, err := merge.Merge(parts)
 	if err != nil {
-		return err
+		return fmt.Errorf("merge: %w", err)
 	}
 	write := run.WriteTable
 	if *format == "json" {
@@ -40,7 +40,7 @@ func runConnsMerge(args []string, stdin io.Reader, stdout, stderr io.Writer) err
 		return err
 	}
 	if err := run.Total.Check(*maxErrors); err != nil {
-		return fmt.Errorf("FAIL: %w", err)
+		return fmt.Errorf("merge: FAIL: %w", err)
 	}
 	return nil
 }
