@@ -70,6 +70,7 @@ fuzz: ## every fuzz target for FUZZTIME each (default 10s); a failing input is l
 	$(GO) test -run '^$$' -fuzz '^FuzzDurationFlags$$' -fuzztime $(FUZZTIME) ./cmd/leaklab/
 	$(GO) test -run '^$$' -fuzz '^FuzzParseRate$$'     -fuzztime $(FUZZTIME) ./capacity/
 	$(GO) test -run '^$$' -fuzz '^FuzzParseSources$$'  -fuzztime $(FUZZTIME) ./capacity/
+	$(GO) test -run '^$$' -fuzz '^FuzzParseSegment$$'  -fuzztime $(FUZZTIME) ./capacity/
 	$(GO) test -run '^$$' -fuzz '^FuzzDelayQuery$$'    -fuzztime $(FUZZTIME) ./server/
 
 soak: ## the server for $(SOAK) under fixed, faulty, slowloris, silent and oversized-header clients; prints memory/goroutine drift (not in make test)

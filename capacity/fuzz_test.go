@@ -71,3 +71,36 @@ func checkSources(t *testing.T, s string, addrs []netip.Addr) {
 		seen[a] = true
 	}
 }
+
+// FuzzParseSegment checks that any -segment value gives an error or a
+// segment that writes back to itself and whose shares tile a run: every
+// segment of it, given the same total, takes a part that starts where the
+// previous one ended, and together they take the whole.
+func FuzzParseSegment(f *testing.F) {
+	for _, s := range []string{"0/1", "2/4", "3/4", "4/4", "-1/4", "0/0", "1/65536", " 1/3 ", "a/b", "", "1/", "/3"} {
+		f.Add(s, 100000)
+	}
+	f.Fuzz(func(t *testing.T, s string, n int) {
+		seg, err := ParseSegment(s)
+		if err != nil {
+			if !strings.Contains(err.Error(), "segment ") {
+				t.Errorf("ParseSegment(%q): error %q does not name the segment", s, err)
+			}
+			return
+		}
+		if back, err := ParseSegment(seg.String()); err != nil || back != seg {
+			t.Fatalf("ParseSegment(%q) = %v, which writes as %q and reads back as %v, %v", s, seg, seg.String(), back, err)
+		}
+		n = max(n, 0) % (1 << 40)
+		lo, hi := seg.Range(n)
+		prevLo, prevHi := Segment{Index: max(seg.Index-1, 0), Count: seg.Count}.Range(n)
+		switch {
+		case lo < 0 || hi > n || lo > hi:
+			t.Fatalf("segment %v of %d: range [%d, %d) outside [0, %d)", seg, n, lo, hi, n)
+		case seg.Index > 0 && prevHi != lo:
+			t.Fatalf("segment %v of %d starts at %d, the one before ends at %d (from %d)", seg, n, lo, prevHi, prevLo)
+		case seg.Index == 0 && lo != 0, seg.Index == seg.Count-1 && hi != n:
+			t.Fatalf("segment %v of %d: [%d, %d) does not reach the end of the run", seg, n, lo, hi)
+		}
+	})
+}

@@ -39,6 +39,9 @@ func ParseSegment(s string) (Segment, error) {
 		return Segment{}, fmt.Errorf("segment %q: want i/N, segment i of N counted from 0, e.g. 0/4 to 3/4", s)
 	}
 	seg := Segment{Index: index, Count: count}
+	if count == 0 { // the zero value means the whole run; written out, it is a mistake
+		return Segment{}, fmt.Errorf("segment %q: want between 1 and %d segments", s, MaxSegments)
+	}
 	return seg, seg.check()
 }
 
