@@ -217,8 +217,8 @@ merged=0
 echo "== server host: $SERVERS processes"
 [[ -s $LOGS/servers-at-peak.txt ]] && cat "$LOGS/servers-at-peak.txt"
 if ((peak > 0)); then
-	printf 'server: peak %d established on %s; RSS %.1f MB before, %.1f MB at the peak: %.1f KB per connection\n' \
-		"$peak" "$TARGET" "$(echo "$rss_before / 1024" | bc -l)" "$(echo "$rss_peak / 1024" | bc -l)" \
-		"$(echo "($rss_peak - $rss_before) / $peak" | bc -l)"
+	awk -v peak="$peak" -v target="$TARGET" -v before="$rss_before" -v at="$rss_peak" 'BEGIN {
+		printf "server: peak %d established on %s; RSS %.1f MB before, %.1f MB at the peak: %.1f KB per connection\n",
+			peak, target, before / 1024, at / 1024, (at - before) / peak }'
 fi
 ((failed == 0 && merged == 0)) || exit 1

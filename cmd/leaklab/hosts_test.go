@@ -32,9 +32,9 @@ func startHosts(t testing.TB, env ...string) *proc {
 	if os.Geteuid() != 0 {
 		t.Skip("makes network namespaces: needs root")
 	}
-	for _, tool := range []string{"ip", "ss", "bc"} {
+	for _, tool := range []string{"ip", "ss"} {
 		if _, err := exec.LookPath(tool); err != nil {
-			t.Skipf("needs %s (iproute2, bc)", tool)
+			t.Skipf("needs %s (iproute2)", tool)
 		}
 	}
 	probe := fmt.Sprintf("ll-probe-%d-%s", os.Getpid(), t.Name())
