@@ -7,6 +7,7 @@ import (
 
 	"github.com/leaklab/leaklab/capacity"
 	"github.com/olekukonko/tablewriter"
+	"github.com/olekukonko/tablewriter/tw"
 )
 
 // MaxTimelineRows bounds the timeline table; a longer timeline shows
@@ -33,8 +34,8 @@ func (r Run) writeSegments(w io.Writer) error {
 	if _, err := fmt.Fprintf(w, "run %s: %d segments\n", r.Total.RunID, len(r.Segments)); err != nil {
 		return err
 	}
-	t := tablewriter.NewTable(w)
-	t.Header("segment", "host", "sources", "connections", "peak", "reached after", "rate", "connect p50", "connect p99", "errors", "tester memory", "stopped")
+	t := newTable(w)
+	t.Header("SEGMENT", "HOST", "SOURCES", "CONNECTIONS", "PEAK", "REACHED AFTER", "RATE", "CONNECT P50", "CONNECT P99", "ERRORS", "TESTER MEMORY", "STOPPED")
 	for _, p := range r.Segments {
 		if err := t.Append(segmentRow(p.Segment.String(), p.Host, p.Result)); err != nil {
 			return err
@@ -65,6 +66,12 @@ func segmentRow(name, host string, r capacity.Result) []string {
 	}
 }
 
+// newTable is a table whose headers are written as given: the automatic
+// format would write "P 50" for p50.
+func newTable(w io.Writer) *tablewriter.Table {
+	return tablewriter.NewTable(w, tablewriter.WithHeaderAutoFormat(tw.Off))
+}
+
 func us(d time.Duration) string { return d.Round(time.Microsecond).String() }
 
 func (r Run) writeTimeline(w io.Writer) error {
@@ -73,8 +80,8 @@ func (r Run) writeTimeline(w io.Writer) error {
 	if _, err := fmt.Fprintf(w, "status timeline of the run, every %v from %s:\n", r.Total.Interval*time.Duration(step), r.Total.Start.UTC().Format(time.RFC3339Nano)); err != nil {
 		return err
 	}
-	t := tablewriter.NewTable(w)
-	t.Header("at", "total", "dialing", "established", "closed", "error", "not initiated")
+	t := newTable(w)
+	t.Header("AT", "TOTAL", "DIALING", "ESTABLISHED", "CLOSED", "ERROR", "NOT INITIATED")
 	for i, s := range tl {
 		if i%step != 0 && i != len(tl)-1 {
 			continue
