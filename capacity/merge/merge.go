@@ -111,7 +111,7 @@ func oneShape(parts []Part) error {
 			{"target", first.Target, p.Target},
 			{"mode", first.Mode, p.Mode},
 			{"connections of the whole run", first.RunConnections, p.RunConnections},
-			{"start time (start-at)", first.StartAt.UTC(), p.StartAt.UTC()},
+			{"start time (start-at)", startOf(first), startOf(p)},
 		} {
 			if d.a != d.b {
 				return fmt.Errorf("segments of run %q disagree on the %s: %v in %s (segment %s), %v in %s (segment %s); were they started with the same settings?",
@@ -263,4 +263,12 @@ func countsAt(p Part, t time.Time) capacity.Counts {
 		c = p.Timeline[i-1].Counts
 	}
 	return c
+}
+
+// startOf is the part's StartAt as text, "none" when it had none.
+func startOf(p Part) string {
+	if p.StartAt.IsZero() {
+		return "none"
+	}
+	return p.StartAt.UTC().Format(time.RFC3339Nano)
 }
