@@ -22,7 +22,10 @@
 #
 # Everything it made (namespaces, the links in them, processes) is removed
 # when it ends: on success, on failure and on Ctrl-C; it then checks that
-# no namespace of its prefix is left, and exits 1 if one is.
+# no namespace of its prefix is left, and exits 1 if one is. Only a
+# SIGKILL of the script leaves them: `ip netns list | grep '^ll-'` shows
+# them, `ip netns pids NAME` their processes, `ip netns del NAME` removes
+# one. It changes no setting of the machine.
 #
 # Usage: capacity/scripts/hosts.sh [path/to/leaklab] [--print-commands]
 #   --print-commands prints the conns command of every client host and
