@@ -2,9 +2,13 @@ package clients
 
 import (
 	"fmt"
+	"net/url"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/leaklab/leaklab/fielderr"
+	"github.com/leaklab/leaklab/internal/loopback"
 )
 
 // Defaults of the load: one request a second plus up to two more.
@@ -21,8 +25,12 @@ const (
 
 // LoadConfig is the shape of the load Run sends.
 type LoadConfig struct {
-	// Target is the URL every request GETs.
+	// Target is the URL every request GETs: http://, on a loopback host
+	// (127.0.0.0/8, ::1, localhost) unless AllowRemote is set.
 	Target string
+	// AllowRemote lets Target be any host. The kit's clients are made to
+	// leak: point them only at servers you own.
+	AllowRemote bool
 	// Interval is the period of the ticks; each tick sends one request.
 	Interval time.Duration
 	// Extra adds a random 0..Extra more requests to each tick.
@@ -95,27 +103,39 @@ type load struct {
 	failingOnce sync.Once
 }
 
-// Validate reports the first setting that makes no sense.
+// Validate reports the first setting that makes no sense, as a
+// *fielderr.Error.
 func (c LoadConfig) Validate() error {
+	if err := c.checkTarget(); err != nil {
+		return err
+	}
 	switch {
-	case c.Target == "":
-		return fmt.Errorf("no target URL; give one such as http://127.0.0.1:8080/")
 	case c.Interval <= 0:
-		return fmt.Errorf("interval %v must be positive, such as 1s", c.Interval)
+		return fielderr.New("Interval", c.Interval, "must be positive, such as 1s")
 	case c.Interval < MinInterval:
-		return fmt.Errorf("interval %v is shorter than %v: the client would send as fast as it can; give %v or more", c.Interval, MinInterval, MinInterval)
+		return fielderr.New("Interval", c.Interval, fmt.Sprintf("is shorter than %v: the client would send as fast as it can; give %v or more", MinInterval, MinInterval))
 	case c.Extra < 0:
-		return fmt.Errorf("extra %d must be 0 or more", c.Extra)
+		return fielderr.New("Extra", c.Extra, "must be 0 or more")
 	case c.Duration < 0:
-		return fmt.Errorf("duration %v is negative; give 0 to run until Ctrl-C", c.Duration)
+		return fielderr.New("Duration", c.Duration, "is negative; give 0 to run until the context is cancelled")
 	case c.Duration > 0 && c.Interval >= c.Duration:
-		return fmt.Errorf("interval %v is not shorter than duration %v; shorten the interval or lengthen the run", c.Interval, c.Duration)
+		return fielderr.New("Interval", c.Interval, fmt.Sprintf("is not shorter than Duration %v; shorten Interval or lengthen Duration", c.Duration))
 	case c.MaxSockets < 0:
-		return fmt.Errorf("max sockets %d is negative; give 0 for no cap", c.MaxSockets)
+		return fielderr.New("MaxSockets", c.MaxSockets, "is negative; give 0 for no cap")
 	case c.DrainTimeout < 0:
-		return fmt.Errorf("drain timeout %v is negative; give 0 to wait for every request in flight", c.DrainTimeout)
+		return fielderr.New("DrainTimeout", c.DrainTimeout, "is negative; give 0 to wait for every request in flight")
 	case c.StopAfterErrors < 0:
-		return fmt.Errorf("stop after %d errors is negative; give 0 to keep going whatever fails", c.StopAfterErrors)
+		return fielderr.New("StopAfterErrors", c.StopAfterErrors, "is negative; give 0 to keep going whatever fails")
 	}
 	return nil
+}
+
+// checkTarget checks the URL and that its host is loopback unless
+// AllowRemote is set.
+func (c LoadConfig) checkTarget() error {
+	if _, err := TargetPort(c.Target); err != nil {
+		return err
+	}
+	u, _ := url.Parse(c.Target) // TargetPort parsed it
+	return loopback.Check("Target", c.Target, u.Hostname(), c.AllowRemote)
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/leaklab/leaklab/clients"
 	"github.com/leaklab/leaklab/experiments"
+	"github.com/leaklab/leaklab/fielderr"
 	"github.com/leaklab/leaklab/netstat"
 	"github.com/leaklab/leaklab/netstat/sockcheck"
 	"github.com/stretchr/testify/assert"
@@ -111,25 +112,41 @@ func TestValidate(t *testing.T) {
 	cases := []struct {
 		name   string
 		change func(*experiments.Config)
+		field  string
 		want   string
 	}{
-		{"negative delay", func(c *experiments.Config) { c.Delay = -time.Second }, "-delay -1s is negative"},
-		{"zero interval", func(c *experiments.Config) { c.Interval = 0 }, "-interval 0s must be positive"},
-		{"interval not shorter", func(c *experiments.Config) { c.Interval = time.Minute }, "is not shorter than -duration"},
-		{"negative extra", func(c *experiments.Config) { c.Extra = -1 }, "-extra -1"},
-		{"no cap", func(c *experiments.Config) { c.MaxSockets = 0 }, "-max-sockets 0"},
-		{"unknown scenario", func(c *experiments.Config) { c.Scenario = "nope" }, `unknown -scenario "nope"`},
+		{"negative delay", func(c *experiments.Config) { c.Delay = -time.Second }, "Delay", "Delay -1s: is negative"},
+		{"zero interval", func(c *experiments.Config) { c.Interval = 0 }, "Interval", "Interval 0s: must be positive"},
+		{"interval not shorter", func(c *experiments.Config) { c.Interval = time.Minute }, "Interval", "is not shorter than Duration"},
+		{"negative extra", func(c *experiments.Config) { c.Extra = -1 }, "Extra", "Extra -1: must be 0 or more"},
+		{"no cap", func(c *experiments.Config) { c.MaxSockets = 0 }, "MaxSockets", "MaxSockets 0: must be positive"},
+		{"negative sample period", func(c *experiments.Config) { c.SampleEvery = -1 }, "SampleEvery", "SampleEvery -1ns: is negative"},
+		{"unknown scenario", func(c *experiments.Config) { c.Scenario = "nope" }, "Scenario", `Scenario "nope": unknown scenario; give one of new-client-per-request, `},
+		{"all", func(c *experiments.Config) { c.Scenario = experiments.All }, "Scenario", "CompareAll runs the whole catalogue"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			c := experiments.DefaultConfig()
 			tc.change(&c)
 			err := c.Validate()
-			require.Error(t, err)
+			var fe *fielderr.Error
+			require.ErrorAs(t, err, &fe)
+			assert.Equal(t, tc.field, fe.Field)
 			assert.Contains(t, err.Error(), tc.want)
 		})
 	}
 	assert.NoError(t, experiments.DefaultConfig().Validate())
+}
+
+// TestCompareAllScenarioIsAnErrorNotAPanic gives Compare the value that
+// stands for the whole catalogue: it returns the Validate error, having
+// started nothing, where it used to call a nil Requester.
+func TestCompareAllScenarioIsAnErrorNotAPanic(t *testing.T) {
+	c := experiments.DefaultConfig()
+	c.Scenario = experiments.All
+	var err error
+	require.NotPanics(t, func() { _, err = experiments.Compare(context.Background(), c) })
+	assert.ErrorContains(t, err, "CompareAll runs the whole catalogue")
 }
 
 func TestNewBound(t *testing.T) {

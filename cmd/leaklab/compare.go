@@ -2,7 +2,7 @@ package main
 
 import (
 	"context"
-	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"slices"
@@ -24,7 +24,7 @@ func runCompare(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	c := experiments.DefaultConfig()
 	var o compareOutputs
 	fs := newFlagSet("compare", "[-scenario new-client-per-request] [-delay 20s] [-interval 1s] [-extra 2] [-duration 60s] [-seed 1] [-format table|json|csv|markdown] [-out run.json] [-csv series.csv] [-chart=false] [-live]", stderr)
-	fs.StringVar(&c.Scenario, "scenario", c.Scenario, "catalogue `name` to run (see -list), or all")
+	fs.StringVar(&c.Scenario, "scenario", c.Scenario, "catalogue `name` to run (see -list), or all for each in turn")
 	fs.DurationVar(&c.Delay, "delay", c.Delay, "how long each server waits before answering")
 	fs.DurationVar(&c.Interval, "interval", c.Interval, "period of the load: one request per tick plus 0..extra more")
 	fs.IntVar(&c.Extra, "extra", c.Extra, "most extra requests per tick (random, seeded)")
@@ -47,8 +47,8 @@ func runCompare(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		listScenarios(stdout)
 		return nil
 	}
-	if err := checkCompare(c, o); err != nil {
-		return usagef("%v", err)
+	if err := checkCompare(c, o, fs); err != nil {
+		return err
 	}
 	if o.dryRun {
 		comparePlan(c, stdout)
@@ -63,16 +63,22 @@ func runCompare(ctx context.Context, args []string, stdout, stderr io.Writer) er
 }
 
 // checkCompare checks the flags; the config's own Validate comes last.
-func checkCompare(c experiments.Config, o compareOutputs) error {
+// For -scenario all, the settings are checked as for any one scenario:
+// CompareAll runs each with them.
+func checkCompare(c experiments.Config, o compareOutputs, fs *flag.FlagSet) error {
 	switch {
 	case !slices.Contains(experiments.Formats, o.format):
-		return fmt.Errorf("unknown -format %q; use one of %v", o.format, experiments.Formats)
+		return usagef("unknown -format %q; use one of %v", o.format, experiments.Formats)
 	case o.live && o.quiet:
-		return errors.New("-live and -quiet contradict each other; pick one")
-	case c.SampleEvery < 0:
-		return fmt.Errorf("-sample-every %v is negative; give a period such as 100ms, or 0 for the interval", c.SampleEvery)
+		return usagef("-live and -quiet contradict each other; pick one")
 	}
-	return c.Validate()
+	if c.Scenario == experiments.All {
+		c.Scenario = experiments.Scenarios()[0].Name
+	}
+	if err := c.Validate(); err != nil {
+		return flagError(fs, err)
+	}
+	return nil
 }
 
 // comparePlan prints what a run would do, for -dry-run.
