@@ -2,6 +2,7 @@ package clients_test
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -201,4 +202,22 @@ func TestRunChecksItsConfig(t *testing.T) {
 	assert.ErrorContains(t, err, "no requester")
 	assert.ErrorContains(t, clients.FixedConfig{Timeout: -time.Second}.Validate(), "Timeout -1s: is negative")
 	assert.ErrorContains(t, clients.FixedConfig{IdleConnTimeout: -time.Second}.Validate(), "IdleConnTimeout -1s: is negative")
+}
+
+// TestJSONDurationsAreSeconds checks Status and Result write Elapsed as
+// float seconds under elapsed_seconds, and read it back.
+func TestJSONDurationsAreSeconds(t *testing.T) {
+	r := clients.Result{Variant: "fixed", Elapsed: 1500 * time.Millisecond, Requests: 3}
+	b, err := json.Marshal(r)
+	require.NoError(t, err)
+	assert.Contains(t, string(b), `"elapsed_seconds":1.5`)
+	assert.NotContains(t, string(b), `"Elapsed"`)
+	var back clients.Result
+	require.NoError(t, json.Unmarshal(b, &back))
+	assert.Equal(t, r, back)
+
+	s := clients.Status{Elapsed: 250 * time.Millisecond, Sent: 2}
+	b, err = json.Marshal(s)
+	require.NoError(t, err)
+	assert.JSONEq(t, `{"elapsed_seconds":0.25,"sent":2,"ok":0,"errors":0,"in_flight":0,"open_conns":0}`, string(b))
 }

@@ -1,6 +1,7 @@
 package clients
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/url"
 	"sync"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/leaklab/leaklab/fielderr"
 	"github.com/leaklab/leaklab/internal/loopback"
+	"github.com/leaklab/leaklab/internal/seconds"
 )
 
 // Defaults of the load: one request a second plus up to two more.
@@ -54,7 +56,7 @@ type LoadConfig struct {
 
 // Status is the state of a run at one moment.
 type Status struct {
-	Elapsed   time.Duration `json:"elapsed"`
+	Elapsed   time.Duration `json:"-"` // elapsed_seconds in JSON
 	Sent      int64         `json:"sent"`
 	OK        int64         `json:"ok"`
 	Errors    int64         `json:"errors"`
@@ -65,7 +67,7 @@ type Status struct {
 // Result is what a whole run did.
 type Result struct {
 	Variant  string        `json:"variant"`
-	Elapsed  time.Duration `json:"elapsed"`
+	Elapsed  time.Duration `json:"-"` // elapsed_seconds in JSON
 	Requests int64         `json:"requests"`
 	OK       int64         `json:"ok"`
 	Errors   int64         `json:"errors"`
@@ -82,6 +84,48 @@ type Result struct {
 	StoppedOnErrors bool `json:"stopped_on_errors,omitempty"`
 	// Cancelled counts in-flight requests cancelled after DrainTimeout.
 	Cancelled int64 `json:"cancelled"`
+}
+
+// MarshalJSON writes Elapsed as elapsed_seconds, float seconds.
+func (s Status) MarshalJSON() ([]byte, error) {
+	type plain Status
+	return json.Marshal(struct {
+		plain
+		Elapsed float64 `json:"elapsed_seconds"`
+	}{plain(s), seconds.Of(s.Elapsed)})
+}
+
+// UnmarshalJSON reads what MarshalJSON writes.
+func (s *Status) UnmarshalJSON(data []byte) error {
+	type plain Status
+	w := struct {
+		*plain
+		Elapsed float64 `json:"elapsed_seconds"`
+	}{plain: (*plain)(s)}
+	err := json.Unmarshal(data, &w)
+	s.Elapsed = seconds.Duration(w.Elapsed)
+	return err
+}
+
+// MarshalJSON writes Elapsed as elapsed_seconds, float seconds.
+func (r Result) MarshalJSON() ([]byte, error) {
+	type plain Result
+	return json.Marshal(struct {
+		plain
+		Elapsed float64 `json:"elapsed_seconds"`
+	}{plain(r), seconds.Of(r.Elapsed)})
+}
+
+// UnmarshalJSON reads what MarshalJSON writes.
+func (r *Result) UnmarshalJSON(data []byte) error {
+	type plain Result
+	w := struct {
+		*plain
+		Elapsed float64 `json:"elapsed_seconds"`
+	}{plain: (*plain)(r)}
+	err := json.Unmarshal(data, &w)
+	r.Elapsed = seconds.Duration(w.Elapsed)
+	return err
 }
 
 // load is one run in progress.

@@ -1,12 +1,14 @@
 package experiments
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
 
 	"github.com/leaklab/leaklab/clients"
 	"github.com/leaklab/leaklab/fielderr"
+	"github.com/leaklab/leaklab/internal/seconds"
 	"github.com/leaklab/leaklab/server"
 )
 
@@ -27,29 +29,31 @@ const (
 	MinSampleEvery = 50 * time.Millisecond
 )
 
-// Config is one comparison run.
+// Config is one comparison run. In JSON its durations are float seconds
+// under _seconds names (delay_seconds, interval_seconds, duration_seconds,
+// sample_every_seconds, settle_timeout_seconds).
 type Config struct {
 	// Scenario names the catalogue entry to run.
 	Scenario string `json:"scenario"`
 	// Delay is how long the servers wait before answering.
-	Delay time.Duration `json:"delay"`
+	Delay time.Duration `json:"-"`
 	// Interval is the period of the load ticks: one request each, plus a
 	// random 0..Extra more.
-	Interval time.Duration `json:"interval"`
+	Interval time.Duration `json:"-"`
 	Extra    int           `json:"extra"`
 	// Duration is how long the clients send; in-flight requests then
 	// finish.
-	Duration time.Duration `json:"duration"`
+	Duration time.Duration `json:"-"`
 	// Seed makes the random extras repeatable.
 	Seed uint64 `json:"seed"`
 	// MaxSockets stops a client that holds this many sockets.
 	MaxSockets int `json:"max_sockets"`
 	// SampleEvery is the census period; 0 means Interval, and it is never
 	// shorter than MinSampleEvery.
-	SampleEvery time.Duration `json:"sample_every"`
+	SampleEvery time.Duration `json:"-"`
 	// SettleTimeout bounds the wait for the census to stop changing after
 	// the load.
-	SettleTimeout time.Duration `json:"settle_timeout"`
+	SettleTimeout time.Duration `json:"-"`
 	// OnProgress, if set, receives a line about the run now and then.
 	OnProgress func(string) `json:"-"`
 	// OnSample, if set, receives every round of the census as it is
@@ -114,6 +118,43 @@ func names() []string {
 		ns = append(ns, s.Name)
 	}
 	return ns
+}
+
+// configJSON holds the durations of a Config in JSON.
+type configJSON struct {
+	Delay         float64 `json:"delay_seconds"`
+	Interval      float64 `json:"interval_seconds"`
+	Duration      float64 `json:"duration_seconds"`
+	SampleEvery   float64 `json:"sample_every_seconds"`
+	SettleTimeout float64 `json:"settle_timeout_seconds"`
+}
+
+// MarshalJSON writes the durations as float seconds.
+func (c Config) MarshalJSON() ([]byte, error) {
+	type plain Config
+	return json.Marshal(struct {
+		plain
+		configJSON
+	}{plain(c), configJSON{
+		seconds.Of(c.Delay), seconds.Of(c.Interval), seconds.Of(c.Duration),
+		seconds.Of(c.SampleEvery), seconds.Of(c.SettleTimeout),
+	}})
+}
+
+// UnmarshalJSON reads what MarshalJSON writes.
+func (c *Config) UnmarshalJSON(data []byte) error {
+	type plain Config
+	w := struct {
+		*plain
+		configJSON
+	}{plain: (*plain)(c)}
+	if err := json.Unmarshal(data, &w); err != nil {
+		return err
+	}
+	j := w.configJSON
+	c.Delay, c.Interval, c.Duration = seconds.Duration(j.Delay), seconds.Duration(j.Interval), seconds.Duration(j.Duration)
+	c.SampleEvery, c.SettleTimeout = seconds.Duration(j.SampleEvery), seconds.Duration(j.SettleTimeout)
+	return nil
 }
 
 func (c Config) sampleEvery() time.Duration {

@@ -33,6 +33,18 @@ func ReadCSV(r io.Reader) (Table, error) {
 	return t, nil
 }
 
+// Rename gives column from the name to; it does nothing if there is no
+// such column.
+func (t *Table) Rename(from, to string) {
+	j, ok := t.index[from]
+	if !ok {
+		return
+	}
+	t.Header[j] = to
+	delete(t.index, from)
+	t.index[to] = j
+}
+
 // Has reports whether the table has a column.
 func (t Table) Has(col string) bool {
 	_, ok := t.index[col]

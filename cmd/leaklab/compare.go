@@ -32,9 +32,9 @@ func runCompare(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	fs.Uint64Var(&c.Seed, "seed", c.Seed, "seed of the random extras (same seed, same load)")
 	fs.IntVar(&c.MaxSockets, "max-sockets", c.MaxSockets, "stop a client that holds this many sockets")
 	fs.DurationVar(&c.SampleEvery, "sample-every", c.SampleEvery, fmt.Sprintf("census period (0: the interval; never under %v)", experiments.MinSampleEvery))
-	fs.StringVar(&o.format, "format", "table", "output `format`: table, json, csv or markdown")
-	fs.StringVar(&o.out, "out", "", "also write the whole run (settings, results, every sample) as JSON to this `file`, for leaklab report")
-	fs.StringVar(&o.csv, "csv", "", "also write the time series as CSV to this `file`: one row per sample per variant")
+	fs.StringVar(&o.format, "format", "table", "output `format`: table, json (the run document, as -out writes it), csv (the summary CSV: one row per variant) or markdown")
+	fs.StringVar(&o.out, "out", "", "also write the run document (settings, results, every sample; JSON, docs/RUN-FORMAT.md) to this `file`, for leaklab report")
+	fs.StringVar(&o.csv, "csv", "", "also write the series CSV to this `file`: one row per sample per variant")
 	fs.BoolVar(&o.chart, "chart", true, "draw client ESTABLISHED over time under the table (-format table only)")
 	fs.BoolVar(&o.live, "live", false, "show a live panel on stderr while the run goes (plain lines when stderr is not a terminal)")
 	list := fs.Bool("list", false, "print the scenario catalogue and exit")
@@ -161,7 +161,7 @@ func saveRun(suite experiments.Suite, o compareOutputs, stderr io.Writer) error 
 		what  string
 	}{
 		{o.out, func(w io.Writer) error { return report.WriteJSON(w, suite) }, "run (leaklab report " + o.out + " -html report.html draws it)"},
-		{o.csv, func(w io.Writer) error { return report.WriteCSV(w, suite) }, "time series"},
+		{o.csv, func(w io.Writer) error { return report.WriteCSV(w, suite) }, "series CSV"},
 	} {
 		if f.path == "" {
 			continue

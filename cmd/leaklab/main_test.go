@@ -6,12 +6,15 @@ import (
 	"encoding/json"
 	"io"
 	"net"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/leaklab/leaklab/experiments"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
@@ -153,17 +156,34 @@ func TestCompareQuickTable(t *testing.T) {
 	assert.Contains(t, stderr, "running new-client-per-request")
 }
 
-func TestCompareJSONKeys(t *testing.T) {
-	code, out, stderr := runCLI(t, time.Minute, "compare", "-delay", "100ms", "-interval", "20ms", "-duration", "300ms", "-format", "json", "-quiet")
+// TestCompareJSONIsTheRunDocument checks -format json prints the very
+// document -out saves: one schema, with its version, the config and the
+// variants.
+func TestCompareJSONIsTheRunDocument(t *testing.T) {
+	saved := filepath.Join(t.TempDir(), "run.json")
+	code, out, stderr := runCLI(t, time.Minute, "compare", "-delay", "100ms", "-interval", "20ms", "-duration", "300ms", "-format", "json", "-quiet", "-out", saved)
 	require.Equal(t, exitOK, code, stderr)
-	var rows []map[string]any
-	require.NoError(t, json.Unmarshal([]byte(out), &rows))
-	require.Len(t, rows, 2)
+	assert.Empty(t, stderr, "-quiet prints no progress")
+	file, err := os.ReadFile(saved)
+	require.NoError(t, err)
+	assert.Equal(t, string(file), out, "-format json and -out write the same document")
+
+	var doc struct {
+		SchemaVersion int `json:"schema_version"`
+		Reports       []struct {
+			Config   map[string]any   `json:"config"`
+			Variants []map[string]any `json:"variants"`
+		} `json:"reports"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &doc))
+	assert.Equal(t, experiments.SchemaVersion, doc.SchemaVersion)
+	require.Len(t, doc.Reports, 1)
+	assert.Equal(t, 0.1, doc.Reports[0].Config["delay_seconds"], "durations are float seconds")
+	require.Len(t, doc.Reports[0].Variants, 2)
 	for _, k := range []string{"variant", "requests", "ok", "errors", "dials", "reused", "peak_established",
 		"settled_established", "time_wait", "bound", "verdict", "series"} {
-		assert.Contains(t, rows[0], k)
+		assert.Contains(t, doc.Reports[0].Variants[0], k)
 	}
-	assert.Empty(t, stderr, "-quiet prints no progress")
 }
 
 func TestCompareList(t *testing.T) {
