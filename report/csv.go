@@ -5,7 +5,6 @@ import (
 	"io"
 
 	"github.com/leaklab/leaklab/experiments"
-	"github.com/leaklab/leaklab/series"
 )
 
 // CSVHeader is the header of the series CSV (WriteCSV): the time since
@@ -15,15 +14,15 @@ import (
 // is experiments.SummaryCSVHeader.)
 func CSVHeader() []string {
 	h := []string{"t_seconds", "variant", "scenario"}
-	h = append(h, series.StateColumns("client")...)
-	h = append(h, series.StateColumns("server")...)
+	h = append(h, stateColumns("client")...)
+	h = append(h, stateColumns("server")...)
 	return append(h, "sent", "ok", "errors", "in_flight")
 }
 
 // WriteCSV writes the series CSV: one row per sample per variant, for
 // every scenario of the run, under CSVHeader.
 func WriteCSV(w io.Writer, s experiments.Suite) error {
-	cw, err := series.NewWriter(w, CSVHeader()...)
+	cw, err := newSeriesWriter(w, CSVHeader()...)
 	if err != nil {
 		return err
 	}
@@ -31,8 +30,8 @@ func WriteCSV(w io.Writer, s experiments.Suite) error {
 		for _, v := range rep.Variants {
 			for _, smp := range v.Series {
 				row := []any{smp.T, v.Variant, v.Scenario}
-				row = append(row, series.StateCells(smp.Client)...)
-				row = append(row, series.StateCells(smp.Server)...)
+				row = append(row, stateCells(smp.Client)...)
+				row = append(row, stateCells(smp.Server)...)
 				row = append(row, smp.Sent, smp.OK, smp.Errors, smp.InFlight)
 				if err := cw.Write(row...); err != nil {
 					return err
@@ -47,7 +46,7 @@ func WriteCSV(w io.Writer, s experiments.Suite) error {
 // variant, in the order they first appear, with Scenario, Variant and
 // Series set.
 func ReadCSV(r io.Reader) ([]experiments.VariantResult, error) {
-	t, err := series.ReadCSV(r)
+	t, err := readTable(r)
 	if err != nil {
 		return nil, err
 	}
@@ -78,7 +77,7 @@ func ReadCSV(r io.Reader) ([]experiments.VariantResult, error) {
 	return out, nil
 }
 
-func readSample(t series.Table, i int) (s experiments.Sample, scenario, variant string, err error) {
+func readSample(t table, i int) (s experiments.Sample, scenario, variant string, err error) {
 	scenario, _ = t.String(i, "scenario")
 	variant, _ = t.String(i, "variant")
 	if s.T, err = t.Float(i, "t_seconds"); err != nil {
