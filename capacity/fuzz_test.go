@@ -83,7 +83,7 @@ func FuzzParseSegment(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string, n int) {
 		seg, err := ParseSegment(s)
 		if err != nil {
-			if !strings.Contains(err.Error(), "segment ") {
+			if !strings.Contains(err.Error(), "Segment ") {
 				t.Errorf("ParseSegment(%q): error %q does not name the segment", s, err)
 			}
 			return

@@ -2,7 +2,6 @@ package capacity
 
 import (
 	"cmp"
-	"encoding/json"
 	"fmt"
 	"io"
 	"maps"
@@ -29,13 +28,6 @@ func Hint(cause string) string {
 		return hints["http"]
 	}
 	return hints[cause]
-}
-
-// WriteJSON writes the result as one JSON object on one line (so it is
-// a log's last line), with ReportFormat and ReportVersion, the
-// connect-time histogram and the timeline: everything a merge needs.
-func (r Result) WriteJSON(w io.Writer) error {
-	return json.NewEncoder(w).Encode(document{Format: ReportFormat, Version: ReportVersion, Result: r})
 }
 
 // WriteTable writes the summary for people: one table of measures, one

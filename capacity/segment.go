@@ -3,6 +3,7 @@ package capacity
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"math"
 	"net/netip"
@@ -10,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/leaklab/leaklab/fielderr"
 )
 
 // MaxSegments caps Segment.Count.
@@ -36,11 +39,11 @@ func ParseSegment(s string) (Segment, error) {
 	index, err1 := strconv.Atoi(i)
 	count, err2 := strconv.Atoi(n)
 	if !ok || err1 != nil || err2 != nil {
-		return Segment{}, fmt.Errorf("segment %q: want i/N, segment i of N counted from 0, e.g. 0/4 to 3/4", s)
+		return Segment{}, fielderr.New("Segment", s, "want i/N, segment i of N counted from 0, e.g. 0/4 to 3/4")
 	}
 	seg := Segment{Index: index, Count: count}
 	if count == 0 { // the zero value means the whole run; written out, it is a mistake
-		return Segment{}, fmt.Errorf("segment %q: want between 1 and %d segments", s, MaxSegments)
+		return Segment{}, fielderr.New("Segment", s, fmt.Sprintf("want between 1 and %d segments", MaxSegments))
 	}
 	return seg, seg.check()
 }
@@ -51,9 +54,14 @@ func (s Segment) String() string {
 	return fmt.Sprintf("%d/%d", s.Index, s.Count)
 }
 
-// Set parses "i/N" into s, so a Segment is a flag.Value.
+// Set parses "i/N" into s, so a Segment is a flag.Value; its error is
+// the fix alone, since the flag package names the flag and the value.
 func (s *Segment) Set(v string) error {
 	seg, err := ParseSegment(v)
+	var fe *fielderr.Error
+	if errors.As(err, &fe) {
+		return errors.New(fe.Fix)
+	}
 	if err != nil {
 		return err
 	}
@@ -73,11 +81,12 @@ func (s Segment) norm() Segment {
 
 func (s Segment) check() error {
 	s = s.norm()
+	value := fmt.Sprintf("%d/%d", s.Index, s.Count)
 	switch {
 	case s.Count < 1 || s.Count > MaxSegments:
-		return fmt.Errorf("segment %d/%d: want between 1 and %d segments", s.Index, s.Count, MaxSegments)
+		return fielderr.New("Segment", value, fmt.Sprintf("want between 1 and %d segments", MaxSegments))
 	case s.Index < 0 || s.Index >= s.Count:
-		return fmt.Errorf("segment %d/%d: the index counts from 0 to %d", s.Index, s.Count, s.Count-1)
+		return fielderr.New("Segment", value, fmt.Sprintf("the index counts from 0 to %d", s.Count-1))
 	}
 	return nil
 }
@@ -149,10 +158,10 @@ func (c Config) checkSegment() error {
 		return nil
 	}
 	if c.Connections > 0 && seg.Share(c.Connections) == 0 {
-		return fmt.Errorf("segment %s of %d connections takes none of them; give at least %d connections, one per segment", seg, c.Connections, seg.Count)
+		return fielderr.New("Segment", seg.String(), fmt.Sprintf("takes none of the %d Connections; give at least %d, one per segment", c.Connections, seg.Count))
 	}
 	if n := len(c.Sources); n > 0 && seg.Share(n) == 0 {
-		return fmt.Errorf("segment %s takes none of the %d source addresses; give at least %d, one per segment, so every segment dials from addresses of its own", seg, n, seg.Count)
+		return fielderr.New("Segment", seg.String(), fmt.Sprintf("takes none of the %d Sources; give at least %d, one per segment, so every segment dials from addresses of its own", n, seg.Count))
 	}
 	return nil
 }
@@ -161,7 +170,7 @@ var runIDPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)
 
 func (c Config) checkRun(now time.Time) error {
 	if c.RunID != "" && !runIDPattern.MatchString(c.RunID) {
-		return fmt.Errorf("run id %q: want 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit", c.RunID)
+		return fielderr.New("RunID", c.RunID, "want 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit")
 	}
 	return checkStartAt(c.StartAt, now)
 }
@@ -173,11 +182,11 @@ func checkStartAt(at, now time.Time) error {
 	example := now.Add(30 * time.Second).UTC().Truncate(time.Second).Format(time.RFC3339)
 	switch {
 	case at.Before(now):
-		return fmt.Errorf("start-at %s is %v in the past: every segment starts its ramp at that moment, so give a time ahead of the start of all of them, e.g. %s",
-			at.Format(time.RFC3339Nano), now.Sub(at).Round(time.Millisecond), example)
+		return fielderr.New("StartAt", at.Format(time.RFC3339Nano), fmt.Sprintf("is %v in the past: every segment starts its ramp at that moment, so give a time ahead of the start of all of them, e.g. %s",
+			now.Sub(at).Round(time.Millisecond), example))
 	case at.After(now.Add(MaxStartAhead)):
-		return fmt.Errorf("start-at %s is %v ahead, more than %v: check the day and the time zone (RFC 3339, e.g. %s)",
-			at.Format(time.RFC3339Nano), at.Sub(now).Round(time.Second), MaxStartAhead, example)
+		return fielderr.New("StartAt", at.Format(time.RFC3339Nano), fmt.Sprintf("is %v ahead, more than %v: check the day and the time zone (RFC 3339, e.g. %s)",
+			at.Sub(now).Round(time.Second), MaxStartAhead, example))
 	}
 	return nil
 }

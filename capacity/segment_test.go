@@ -82,13 +82,13 @@ func TestValidateSegmentAndStart(t *testing.T) {
 		change func(*capacity.Config)
 		err    string
 	}{
-		{"index", func(c *capacity.Config) { c.Segment.Index = 4 }, "segment 4/4: the index counts from 0 to 3"},
+		{"index", func(c *capacity.Config) { c.Segment.Index = 4 }, `Segment "4/4": the index counts from 0 to 3`},
 		{"count", func(c *capacity.Config) { c.Segment.Count = -1 }, "want between 1 and 65536 segments"},
-		{"no share", func(c *capacity.Config) { c.Connections = 3 }, "segment 2/4 of 3 connections takes none of them; give at least 4"},
-		{"no sources", func(c *capacity.Config) { c.Sources, _ = capacity.ParseSources("127.0.0.1-127.0.0.3") }, "takes none of the 3 source addresses"},
+		{"no share", func(c *capacity.Config) { c.Connections = 3 }, `Segment "2/4": takes none of the 3 Connections; give at least 4, one per segment`},
+		{"no sources", func(c *capacity.Config) { c.Sources, _ = capacity.ParseSources("127.0.0.1-127.0.0.3") }, `Segment "2/4": takes none of the 3 Sources; give at least 4`},
 		{"past", func(c *capacity.Config) { c.StartAt = time.Now().Add(-2 * time.Second) }, "in the past: every segment starts its ramp at that moment"},
 		{"far ahead", func(c *capacity.Config) { c.StartAt = time.Now().Add(25 * time.Hour) }, "more than 1h0m0s: check the day and the time zone"},
-		{"run id", func(c *capacity.Config) { c.RunID = "a b" }, `run id "a b": want 1 to 64 letters`},
+		{"run id", func(c *capacity.Config) { c.RunID = "a b" }, `RunID "a b": want 1 to 64 letters`},
 	} {
 		cfg := ok
 		tc.change(&cfg)
@@ -147,10 +147,11 @@ func TestSegmentRunStartsAtAndRoundTrips(t *testing.T) {
 
 func TestReadResultsRefusesOtherDocuments(t *testing.T) {
 	for in, msg := range map[string]string{
-		``:                                       "x.json: no result in it",
-		`{"format":"other","version":1}`:         `has format "other", not "leaklab-conns"`,
-		`{"format":"leaklab-conns","version":9}`: "has version 9; this leaklab reads versions 1 to 1",
-		`{"format":"leaklab-conns","version":1} {"`: "x.json: result 2:",
+		``:                               "x.json: no result in it",
+		`{"format":"other","version":1}`: `has format "other", not "leaklab-conns"`,
+		`{"format":"leaklab-conns","schema_version":9}`:    "result 1: has schema version 9; this leaklab reads versions 1 to 1",
+		`{"format":"leaklab-conns","schema_version":1} {"`: "x.json: result 2: unexpected EOF",
+		`[1]`: "x.json: result 1: is not a JSON object",
 	} {
 		_, err := capacity.ReadResults("x.json", strings.NewReader(in))
 		assert.ErrorContains(t, err, msg, in)

@@ -12,8 +12,8 @@ const MaxSamples = 1024
 
 // Sample is the counts of a run at one moment.
 type Sample struct {
-	// At is the time since Result.Start.
-	At time.Duration `json:"at_ns"`
+	// At is the time since Result.Start (at_seconds in JSON).
+	At time.Duration `json:"-"`
 	Counts
 }
 

@@ -94,11 +94,11 @@ func TestConnsSegmentFlagErrors(t *testing.T) {
 	}{
 		{[]string{"-segment", "4/4"}, "the index counts from 0 to 3"},
 		{[]string{"-segment", "x"}, "want i/N"},
-		{[]string{"-segment", "1/4", "-connections", "2"}, "segment 1/4 of 2 connections takes none of them"},
+		{[]string{"-segment", "1/4", "-connections", "2"}, `-segment "1/4": takes none of the 2 -connections; give at least 4`},
 		{[]string{"-start-at", "tomorrow"}, `-start-at "tomorrow": want an RFC 3339 time`},
 		{[]string{"-start-at", "2020-01-01T00:00:00Z"}, "in the past: every segment starts its ramp at that moment"},
 		{[]string{"-start-at", time.Now().Add(3 * time.Hour).Format(time.RFC3339)}, "check the day and the time zone"},
-		{[]string{"-run-id", "../x"}, `run id "../x"`},
+		{[]string{"-run-id", "../x"}, `-run-id "../x": want 1 to 64 letters`},
 	} {
 		code, _, stderr := runCLI(t, time.Minute, append([]string{"conns"}, tc.args...)...)
 		assert.Equal(t, exitUsage, code, tc.args)
