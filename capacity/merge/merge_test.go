@@ -211,3 +211,30 @@ func TestMergedTimelineToleratesLateTicks(t *testing.T) {
 	assert.Equal(t, 100*time.Millisecond, run.Total.Timeline[0].At)
 	assert.Equal(t, 100, run.Total.Timeline[0].Established, "50 of each")
 }
+
+// The four results of make capacity-hosts HOSTS=4 CONNECTIONS=100000
+// (docs/BENCHMARKS.md), merged: the run's p99 is that of every
+// connection, not the mean of the hosts' p99s.
+func TestMergeTheHundredThousandRun(t *testing.T) {
+	names, err := filepath.Glob(filepath.Join("testdata", "hosts100k", "segment-*.json"))
+	require.NoError(t, err)
+	require.Len(t, names, 4)
+	parts, err := merge.ReadFiles(names, nil)
+	require.NoError(t, err)
+	run, err := merge.Merge(parts)
+	require.NoError(t, err)
+	tot := run.Total
+	assert.Equal(t, 100000, tot.Peak)
+	assert.True(t, tot.Reached)
+	assert.EqualValues(t, 100000, tot.ConnectTime.Count)
+	assert.Zero(t, tot.Errors)
+	all := &capacity.Histogram{}
+	var meanP99 time.Duration
+	for _, p := range parts {
+		all.Merge(p.Histogram)
+		meanP99 += p.ConnectTime.P99 / 4
+	}
+	assert.Equal(t, all.Quantile(0.99), tot.ConnectTime.P99)
+	assert.NotEqual(t, meanP99.Round(time.Millisecond), tot.ConnectTime.P99.Round(time.Millisecond))
+	assert.Equal(t, 100000, tot.Timeline[len(tot.Timeline)-1].Established)
+}
