@@ -53,7 +53,7 @@ func TestDiagnoseNamesTheLikelyCause(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			assert.Equal(t, tc.want, diagnose(tc.sockets))
+			assert.Equal(t, tc.want, diagnose(tc.sockets, unknown))
 		})
 	}
 }
