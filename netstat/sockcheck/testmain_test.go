@@ -44,7 +44,12 @@ func TestVerifyTestMain(t *testing.T) {
 	assert.Empty(t, out, "and is not checked")
 
 	p.Close()
-	code, out = runTestMain(t, fakeM(0), opts[0])
+	code, out = runTestMain(t, fakeM(0), opts[0], AllowClosedServer())
 	assert.Equal(t, 0, code, "closed: %s", out)
 	assert.Empty(t, out)
+
+	code, out = runTestMain(t, fakeM(0), opts...)
+	assert.Equal(t, 1, code, "the port's server is gone: the check sees nothing")
+	assert.Contains(t, out, "sockcheck: nothing listens on port")
+	assert.True(t, strings.HasSuffix(out, "\nsockcheck: every test passed, but the check after them could see nothing\n"), out)
 }

@@ -102,8 +102,13 @@ func closedServer(c *config, port uint16, s sample) error {
 		"a defer srv.Close() always runs before a check in t.Cleanup. " +
 		"Simplest: srv := sockcheck.NewServer(t, handler), which checks before the server closes whatever the test does\n")
 	b.WriteString("fix: if the server runs on another host, or was closed on purpose, add sockcheck.AllowClosedServer()")
-	return errors.New(b.String())
+	return closedServerError(b.String())
 }
+
+// closedServerError is the failure of a check that could see nothing.
+type closedServerError string
+
+func (e closedServerError) Error() string { return string(e) }
 
 // VerifyNone fails the test if a socket the options select is still open
 // once Timeout has passed; see Find. Deferred, it checks at the end of the
