@@ -60,3 +60,14 @@ func TestFindAcceptsAListenerOfAnotherProcess(t *testing.T) {
 	// the check looks in the whole table and finds it.
 	assert.NoError(t, sockcheck.Find(sockcheck.Pid(1), sockcheck.RemotePort(p.Port()), sockcheck.Timeout(failFast)))
 }
+
+func TestSettlesToFailsWhenTheServerClosedFirst(t *testing.T) {
+	srv := httptest.NewServer(nil)
+	port := sockcheck.PortOf(srv)
+	rt := &recordingT{}
+	w := sockcheck.Watch(rt, sockcheck.RemotePort(port), sampleOften)
+	defer w.Stop()
+	srv.Close()
+	assert.False(t, w.SettlesTo(0, failFast))
+	assert.Contains(t, rt.failure(t), sprintf(closedFirst, port))
+}

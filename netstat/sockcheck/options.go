@@ -53,6 +53,8 @@ type config struct {
 	// skip leaves sockets out that a caller knows are not leaks (Track:
 	// the server's ends of connections net/http still manages).
 	skip func(netstat.Socket) bool
+	// afterTests says the check runs after every test (VerifyTestMain).
+	afterTests bool
 	// hijacked reports the server's ends of hijacked connections (Track).
 	hijacked func(conn) bool
 	err      error // the first invalid option

@@ -23,7 +23,7 @@ func report(headline string, c *config, r *record, s sample) string {
 	fmt.Fprintf(&b, "peak: %s at %s, %v after the check started\n",
 		plural(len(peak.open), "socket"), peak.taken.Format("15:04:05.000"), roundMs(peak.taken.Sub(r.start)))
 	writeHints(&b, s.open, c.facts(s.open))
-	if c.wholeProcess() {
+	if c.wholeProcess() && !c.afterTests {
 		b.WriteString("note: the selection covers the whole process: tests that run in parallel (t.Parallel) share it, " +
 			"so their sockets count too; select this test's own server: srv := sockcheck.NewServer(t, handler), " +
 			"or sockcheck.RemotePort(sockcheck.PortOf(srv))\n")

@@ -1,6 +1,7 @@
 package sockcheck
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -33,7 +34,7 @@ var (
 func VerifyTestMain(m TestingM, opts ...Option) {
 	code := m.Run()
 	if code == 0 {
-		err := Find(opts...)
+		err := findAfterTests(opts)
 		var closed closedServerError
 		switch {
 		case errors.As(err, &closed):
@@ -45,4 +46,15 @@ func VerifyTestMain(m TestingM, opts ...Option) {
 		}
 	}
 	osExit(code)
+}
+
+// findAfterTests is Find once no test runs any more, so a failure of a
+// whole-process selection cannot be another test's doing.
+func findAfterTests(opts []Option) error {
+	c, err := newConfig(opts)
+	if err != nil {
+		return err
+	}
+	c.afterTests = true
+	return c.find(context.Background(), newRecord(), "")
 }
