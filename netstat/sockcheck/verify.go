@@ -119,9 +119,13 @@ func (e closedServerError) Error() string { return string(e) }
 //
 // sockcheck.NewServer gets that order right by itself. Add IgnoreCurrent
 // to ignore the sockets open at the defer statement.
+//
+// Deferred, a failure points at the end of the test. In a function
+// literal passed to t.Cleanup it does too, rather than at the line that
+// registered the cleanup, when t has Output and Fail as *testing.T does.
 func VerifyNone(t TestingT, opts ...Option) {
 	t.Helper()
 	if err := Find(opts...); err != nil {
-		t.Errorf("%v", err)
+		reportAt(t, cleanupSite(), err.Error())
 	}
 }

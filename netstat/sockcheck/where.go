@@ -8,6 +8,7 @@ import (
 	"go/token"
 	"io"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"strings"
 )
@@ -16,6 +17,9 @@ import (
 type site struct {
 	file string
 	line int
+	// enclosing says the line is in a function literal passed to
+	// t.Cleanup: the failure points at the end of the function around it.
+	enclosing bool
 }
 
 // testSite finds the test function on the caller's stack: the frame that
@@ -28,7 +32,7 @@ func testSite() site {
 	for {
 		f, more := frames.Next()
 		if f.Function == "testing.tRunner" {
-			return site{inner.File, inner.Line}
+			return site{inner.File, inner.Line, false}
 		}
 		if !more {
 			return site{}
@@ -36,6 +40,33 @@ func testSite() site {
 		inner = f
 	}
 }
+
+// cleanupSite is, when the caller runs in a function literal passed to
+// t.Cleanup, a line of that literal; otherwise the zero site.
+func cleanupSite() site {
+	pc := make([]uintptr, 64)
+	frames := runtime.CallersFrames(pc[:runtime.Callers(2, pc)])
+	var inner runtime.Frame
+	for {
+		f, more := frames.Next()
+		if strings.HasPrefix(f.Function, "testing.(*common).Cleanup.func") {
+			if !isLiteral(inner.Function) {
+				return site{}
+			}
+			return site{inner.File, inner.Line, true}
+		}
+		if !more {
+			return site{}
+		}
+		inner = f
+	}
+}
+
+// isLiteral reports whether a function name is a function literal's, such
+// as "pkg.TestX.func1" or "pkg.TestX.func1.2".
+func isLiteral(name string) bool { return literalName.MatchString(name) }
+
+var literalName = regexp.MustCompile(`\.func\d+(\.\d+)*$`)
 
 // reportAt fails t with msg, pointing at the closing brace of the test
 // function s is in, which is where the check runs: testing itself would
@@ -62,8 +93,9 @@ func reportAt(t TestingT, s site, msg string) {
 }
 
 // closingBrace returns the line of the closing brace of the innermost
-// function, declared or literal, around s. It parses the file, which only
-// a failing check does.
+// function, declared or literal, around s, or of the function around that
+// one when s.enclosing is set. It parses the file, which only a failing
+// check does.
 func closingBrace(s site) (int, bool) {
 	if s.file == "" {
 		return 0, false
@@ -73,7 +105,8 @@ func closingBrace(s site) (int, bool) {
 	if err != nil {
 		return 0, false
 	}
-	best, size := 0, 0
+	type span struct{ from, to int }
+	var around []span
 	ast.Inspect(f, func(n ast.Node) bool {
 		var body *ast.BlockStmt
 		switch n := n.(type) {
@@ -86,10 +119,18 @@ func closingBrace(s site) (int, bool) {
 			return true
 		}
 		from, to := fset.Position(n.Pos()).Line, fset.Position(body.Rbrace).Line
-		if from <= s.line && s.line <= to && (best == 0 || to-from < size) {
-			best, size = to, to-from
+		if from <= s.line && s.line <= to {
+			around = append(around, span{from, to})
 		}
 		return true
 	})
-	return best, best != 0
+	// Inspect visits outer functions first: the last span is the innermost.
+	i := len(around) - 1
+	if s.enclosing {
+		i--
+	}
+	if i < 0 {
+		return 0, false
+	}
+	return around[i].to, true
 }
