@@ -41,7 +41,9 @@ func TestLeakingWithVerifyNoneInCleanup(t *testing.T) {
 	t.Cleanup(leak.release)
 	srv := httptest.NewServer(http.HandlerFunc(ok))
 	t.Cleanup(srv.Close)
-	t.Cleanup(func() { sockcheck.VerifyNone(t, sockcheck.RemotePort(sockcheck.PortOf(srv)), sockcheck.Timeout(failFast)) })
+	t.Cleanup(func() {
+		sockcheck.VerifyNone(t, sockcheck.RemotePort(sockcheck.PortOf(srv)), sockcheck.Timeout(failFast))
+	})
 	leak.get(t, srv.URL)
 } // cleanupEnd
 
