@@ -87,8 +87,21 @@ func assertReleased(t *testing.T, ports ...uint16) {
 func TestCompareInterruptedStillReports(t *testing.T) {
 	c := compressed()
 	c.Duration = time.Minute
-	ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
+	// Interrupt once both variants have sent requests (a loaded machine
+	// may take seconds to start the servers), or after 20 s at the latest.
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
+	c.OnSample = func(l experiments.Live) {
+		if len(l.Samples) < 2 {
+			return
+		}
+		for _, s := range l.Samples {
+			if s.Sent == 0 {
+				return
+			}
+		}
+		cancel()
+	}
 	rep, err := experiments.Compare(ctx, c)
 	require.NoError(t, err)
 	assert.True(t, rep.Interrupted)
