@@ -1,0 +1,153 @@
+package doctor
+
+import (
+	"fmt"
+	"net/netip"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// Defaults of a watch.
+const (
+	DefaultInterval     = time.Second
+	DefaultDuration     = 30 * time.Second
+	DefaultMinSamples   = 6
+	DefaultMinGrowth    = 3
+	DefaultAlpha        = 0.01
+	DefaultChurnRate    = 5.0
+	DefaultPprofTimeout = 2 * time.Second
+)
+
+// MinInterval is the shortest Interval: a census reads the whole socket
+// table of the namespace.
+const MinInterval = 10 * time.Millisecond
+
+// Config says what to watch and how. The zero values of the numeric
+// fields take the defaults (see WithDefaults).
+type Config struct {
+	// Pid is the process to watch; 0 with a Port watches every socket of
+	// that port.
+	Pid int32 `json:"pid,omitempty"`
+	// Port, when set, watches both ends of the connections to this port
+	// (a server's side: its local port; and the clients that dial it),
+	// with their TIME_WAIT sockets. With Pid, only that process's sockets
+	// plus the port's sockets that have no owner.
+	Port uint16 `json:"port,omitempty"`
+	// Interval is the time between two samples (default 1s, at least
+	// MinInterval).
+	Interval time.Duration `json:"interval"`
+	// Duration is how long to watch (default 30s); the watch also ends
+	// when its context is cancelled, with the report of what was seen.
+	Duration time.Duration `json:"duration"`
+	// MinSamples is the fewest samples a verdict needs (default 6, at
+	// least 3); with fewer, the report says how long to watch instead.
+	MinSamples int `json:"min_samples"`
+	// MinGrowth is the fewest sockets a group must gain over the window,
+	// by its fitted slope, to be called growing (default 3): one new
+	// connection is not a leak.
+	MinGrowth float64 `json:"min_growth"`
+	// Alpha is the largest Mann–Kendall p-value that counts as a trend
+	// (default 0.01: 99% sure).
+	Alpha float64 `json:"alpha"`
+	// ChurnRate is the rate of new TIME_WAIT sockets per second, to one
+	// peer, from which connections count as churning (default 5/s: 300
+	// ports held in TIME_WAIT's 60 s).
+	ChurnRate float64 `json:"churn_rate"`
+	// PprofURL is the net/http/pprof of the watched Go process, e.g.
+	// http://127.0.0.1:6060 (the goroutine profile's path is added when
+	// missing); empty: no goroutine evidence. Loopback only.
+	PprofURL string `json:"pprof_url,omitempty"`
+	// PprofTimeout bounds one fetch of the goroutine profile (default 2s).
+	PprofTimeout time.Duration `json:"pprof_timeout"`
+}
+
+// WithDefaults returns the config with zero fields set to their defaults.
+func (c Config) WithDefaults() Config {
+	set := func(v *time.Duration, d time.Duration) {
+		if *v == 0 {
+			*v = d
+		}
+	}
+	set(&c.Interval, DefaultInterval)
+	set(&c.Duration, DefaultDuration)
+	set(&c.PprofTimeout, DefaultPprofTimeout)
+	if c.MinSamples == 0 {
+		c.MinSamples = DefaultMinSamples
+	}
+	if c.MinGrowth == 0 {
+		c.MinGrowth = DefaultMinGrowth
+	}
+	if c.Alpha == 0 {
+		c.Alpha = DefaultAlpha
+	}
+	if c.ChurnRate == 0 {
+		c.ChurnRate = DefaultChurnRate
+	}
+	return c
+}
+
+// Validate checks a config (after WithDefaults) and says which field is
+// wrong, with its value and the fix.
+func (c Config) Validate() error {
+	switch {
+	case c.Pid < 0:
+		return fmt.Errorf("Pid %d is negative; give a process id from ps", c.Pid)
+	case c.Pid == 0 && c.Port == 0:
+		return fmt.Errorf("nothing to watch: Pid 0 and Port 0; give a process id, a port, or both")
+	case c.Interval < MinInterval:
+		return fmt.Errorf("Interval %v is shorter than %v: each sample reads the whole socket table; give %v or more", c.Interval, MinInterval, MinInterval)
+	case c.Duration < c.Interval:
+		return fmt.Errorf("Duration %v is shorter than Interval %v; watch for at least %d intervals (%v) to get a verdict", c.Duration, c.Interval, c.MinSamples, time.Duration(c.MinSamples-1)*c.Interval)
+	case c.MinSamples < 3:
+		return fmt.Errorf("MinSamples %d is below 3: a trend needs at least 3 samples; give 3 or more", c.MinSamples)
+	case c.MinGrowth < 0 || c.Alpha <= 0 || c.Alpha >= 1 || c.ChurnRate < 0:
+		return fmt.Errorf("MinGrowth %v, Alpha %v, ChurnRate %v: give MinGrowth ≥ 0, 0 < Alpha < 1, ChurnRate ≥ 0", c.MinGrowth, c.Alpha, c.ChurnRate)
+	case c.PprofTimeout < 0:
+		return fmt.Errorf("PprofTimeout %v is negative; give a timeout such as 2s", c.PprofTimeout)
+	}
+	if c.PprofURL != "" {
+		if _, err := goroutineURL(c.PprofURL); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// goroutineURL checks a pprof URL (http, a loopback host) and returns the
+// URL of its goroutine profile in the debug=1 text form.
+func goroutineURL(raw string) (string, error) {
+	u, err := url.Parse(raw)
+	if err != nil || u.Scheme != "http" || u.Host == "" {
+		return "", fmt.Errorf("PprofURL %q is not an http:// URL; give the address net/http/pprof is served on, e.g. http://127.0.0.1:6060", raw)
+	}
+	if !loopbackHost(u.Hostname()) {
+		return "", fmt.Errorf("PprofURL host %q is not a loopback address (127.0.0.0/8, ::1, localhost); the goroutine profile is read from this machine only: forward the port to loopback first", u.Hostname())
+	}
+	path := strings.TrimSuffix(u.Path, "/")
+	switch {
+	case path == "":
+		path = "/debug/pprof/goroutine"
+	case strings.HasSuffix(path, "/debug/pprof"):
+		path += "/goroutine"
+	case !strings.HasSuffix(path, "/goroutine"):
+		return "", fmt.Errorf("PprofURL %q does not name net/http/pprof; give its address (http://HOST:PORT), /debug/pprof/ or /debug/pprof/goroutine", raw)
+	}
+	u.Path = path
+	q := u.Query()
+	if d := q.Get("debug"); d != "1" && d != "2" {
+		q.Set("debug", "1")
+	}
+	u.RawQuery = q.Encode()
+	return u.String(), nil
+}
+
+// loopbackHost accepts IP literals in 127.0.0.0/8 or ::1, and
+// "localhost"; other names are refused rather than resolved.
+func loopbackHost(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip, err := netip.ParseAddr(host)
+	return err == nil && ip.Unmap().IsLoopback()
+}
