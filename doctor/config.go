@@ -60,6 +60,14 @@ type Config struct {
 	PprofURL string `json:"pprof_url,omitempty"`
 	// PprofTimeout bounds one fetch of the goroutine profile (default 2s).
 	PprofTimeout time.Duration `json:"pprof_timeout"`
+	// TimeWaitInterval is how often, watching by Pid alone, the
+	// namespace's TIME_WAIT sockets are read to find the process's own
+	// (default: Interval, but not more often than once a second). With
+	// the gopsutil engine that read walks every process's descriptors,
+	// the costly part of a sample on a busy machine; in between, the
+	// last TIME_WAIT counts are carried over. A TIME_WAIT socket lasts
+	// 60 s, so new ones are still all counted.
+	TimeWaitInterval time.Duration `json:"time_wait_interval,omitempty"`
 }
 
 // WithDefaults returns the config with zero fields set to their defaults.
@@ -72,6 +80,7 @@ func (c Config) WithDefaults() Config {
 	set(&c.Interval, DefaultInterval)
 	set(&c.Duration, DefaultDuration)
 	set(&c.PprofTimeout, DefaultPprofTimeout)
+	set(&c.TimeWaitInterval, max(c.Interval, time.Second))
 	if c.MinSamples == 0 {
 		c.MinSamples = DefaultMinSamples
 	}
@@ -103,6 +112,8 @@ func (c Config) Validate() error {
 		return fmt.Errorf("MinSamples %d is below 3: a trend needs at least 3 samples; give 3 or more", c.MinSamples)
 	case c.MinGrowth < 0 || c.Alpha <= 0 || c.Alpha >= 1 || c.ChurnRate < 0:
 		return fmt.Errorf("MinGrowth %v, Alpha %v, ChurnRate %v: give MinGrowth ≥ 0, 0 < Alpha < 1, ChurnRate ≥ 0", c.MinGrowth, c.Alpha, c.ChurnRate)
+	case c.TimeWaitInterval < c.Interval || c.TimeWaitInterval > 30*time.Second:
+		return fmt.Errorf("TimeWaitInterval %v must be between Interval %v and 30s (TIME_WAIT lasts 60s); give 1s", c.TimeWaitInterval, c.Interval)
 	case c.PprofTimeout < 0:
 		return fmt.Errorf("PprofTimeout %v is negative; give a timeout such as 2s", c.PprofTimeout)
 	}

@@ -30,10 +30,12 @@ type Sample struct {
 type sampler struct {
 	cfg       Config
 	start     time.Time
-	timeWait  bool                              // read the namespace's TIME_WAIT too
+	timeWait  bool                                   // read the namespace's TIME_WAIT too
 	peers     map[netip.AddrPort]map[netip.Addr]bool // remote → local addresses seen
 	listening map[uint16]bool
 	prevTW    map[tuple]bool
+	lastTW    []netstat.Socket // the process's TIME_WAIT at the last read
+	twAt      time.Time        // when the TIME_WAIT sockets were last read
 }
 
 func newSampler(cfg Config, start time.Time) *sampler {
@@ -52,6 +54,7 @@ func (s *sampler) take(ctx context.Context) (Sample, error) {
 	if s.cfg.Pid != 0 && !alive(s.cfg.Pid) {
 		return Sample{}, errExited
 	}
+	at := time.Since(s.start)
 	snap, err := netstat.Take(ctx, netstat.Selector{Pid: s.cfg.Pid, Port: s.cfg.Port})
 	if err != nil {
 		if s.cfg.Pid != 0 && !alive(s.cfg.Pid) {
@@ -61,23 +64,24 @@ func (s *sampler) take(ctx context.Context) (Sample, error) {
 	}
 	sockets := snap.Sockets
 	if s.timeWait {
-		tw, err := s.ownTimeWait(ctx, sockets)
-		if err != nil {
-			return Sample{}, err
+		s.learn(sockets)
+		if time.Since(s.twAt) >= s.cfg.TimeWaitInterval-s.cfg.Interval/2 {
+			s.twAt = time.Now()
+			if s.lastTW, err = s.ownTimeWait(ctx); err != nil {
+				return Sample{}, err
+			}
 		}
-		sockets = append(sockets, tw...)
+		sockets = append(sockets, s.lastTW...)
 	}
 	if s.cfg.Pid != 0 && !alive(s.cfg.Pid) {
 		return Sample{}, errExited
 	}
-	return s.count(sockets, time.Since(s.start)), nil
+	return s.count(sockets, at), nil
 }
 
-// ownTimeWait learns the peers and listening ports of the process's
-// sockets and returns the namespace's TIME_WAIT sockets that belong to
-// them: to a peer it dialled from the same address, or on a port it
-// listens on.
-func (s *sampler) ownTimeWait(ctx context.Context, own []netstat.Socket) ([]netstat.Socket, error) {
+// learn remembers the peers and listening ports of the process's
+// sockets.
+func (s *sampler) learn(own []netstat.Socket) {
 	for _, k := range own {
 		switch k.Side {
 		case netstat.SideListen:
@@ -89,6 +93,12 @@ func (s *sampler) ownTimeWait(ctx context.Context, own []netstat.Socket) ([]nets
 			s.peers[k.Remote][k.Local.Addr()] = true
 		}
 	}
+}
+
+// ownTimeWait returns the namespace's TIME_WAIT sockets that belong to the
+// process: to a peer it dialled from the same address, or on a port it
+// listens on.
+func (s *sampler) ownTimeWait(ctx context.Context) ([]netstat.Socket, error) {
 	snap, err := netstat.Take(ctx, netstat.Selector{States: []string{netstat.TimeWait}})
 	if err != nil {
 		return nil, err
