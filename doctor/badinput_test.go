@@ -46,8 +46,8 @@ func TestValidate(t *testing.T) {
 
 func TestGoroutineURL(t *testing.T) {
 	for in, want := range map[string]string{
-		"http://127.0.0.1:6060":                          "http://127.0.0.1:6060/debug/pprof/goroutine?debug=1",
-		"http://localhost:6060/debug/pprof/":             "http://localhost:6060/debug/pprof/goroutine?debug=1",
+		"http://127.0.0.1:6060":                           "http://127.0.0.1:6060/debug/pprof/goroutine?debug=1",
+		"http://localhost:6060/debug/pprof/":              "http://localhost:6060/debug/pprof/goroutine?debug=1",
 		"http://[::1]:6060/debug/pprof/goroutine?debug=2": "http://[::1]:6060/debug/pprof/goroutine?debug=2",
 		"http://127.0.0.1:6060/debug/pprof/goroutine":     "http://127.0.0.1:6060/debug/pprof/goroutine?debug=1",
 	} {

@@ -85,11 +85,17 @@ func findings(cfg Config, first, last Goroutines, groups []Group) []string {
 	return out
 }
 
+// estabPhrase names the peer with the most client connections: "954
+// ESTABLISHED to 10.0.0.7:443", and the total when other peers have some.
 func estabPhrase(total int, top Group) string {
-	if total > 0 && top.Now*10 >= total*9 {
-		return fmt.Sprintf("%d ESTABLISHED to %s", top.Now, top.Peer)
+	if top.Now == 0 {
+		return fmt.Sprintf("%d client-side ESTABLISHED", total)
 	}
-	return fmt.Sprintf("%d client-side ESTABLISHED", total)
+	s := fmt.Sprintf("%d ESTABLISHED to %s", top.Now, top.Peer)
+	if total > top.Now {
+		s += fmt.Sprintf(" (%d client-side in all)", total)
+	}
+	return s
 }
 
 // clientMeaning says what holds the client connections, from what their

@@ -10,6 +10,8 @@ import (
 	"os"
 	"strconv"
 	"time"
+
+	"github.com/leaklab/leaklab/internal/loopback"
 )
 
 // helperEnv makes the test binary run as a Go process to watch instead of
@@ -25,6 +27,18 @@ func runHelper(mode string) int {
 	if mode == "check-readable" { // as another user: what would a watch say?
 		pid, _ := strconv.Atoi(os.Getenv(helperTarget))
 		fmt.Println(checkReadable(int32(pid)))
+		return 0
+	}
+	if mode == "hold" { // sockets of other processes, for the benchmark
+		n, _ := strconv.Atoi(os.Getenv(helperTarget))
+		p, err := loopback.Open(n)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 3
+		}
+		defer p.Close()
+		fmt.Println("ready")
+		time.Sleep(10 * time.Minute) // killed by the benchmark before
 		return 0
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")

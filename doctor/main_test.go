@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/netip"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -71,12 +72,12 @@ func (c *child) pid() int32 { return int32(c.cmd.Process.Pid) }
 
 // startChild starts a command, waits for its first line on stdout and
 // kills it when the test ends.
-func startChild(t *testing.T, name string, args ...string) *child {
+func startChild(t testing.TB, name string, args ...string) *child {
 	t.Helper()
 	return startChildEnv(t, nil, name, args...)
 }
 
-func startChildEnv(t *testing.T, env []string, name string, args ...string) *child {
+func startChildEnv(t testing.TB, env []string, name string, args ...string) *child {
 	t.Helper()
 	cmd := exec.Command(name, args...)
 	cmd.Env = append(os.Environ(), env...)
@@ -243,3 +244,5 @@ func dialAndClose(t *testing.T, port int, period time.Duration) (stop func()) {
 	}()
 	return func() { close(done); <-finished }
 }
+
+func mustAddrPort(s string) netip.AddrPort { return netip.MustParseAddrPort(s) }

@@ -185,7 +185,7 @@ func (r Report) WriteChart(w io.Writer, n int) error {
 			vals[i] = float64(c)
 		}
 		top = max(top, g.Peak)
-		series = append(series, chart.Series{Name: fmt.Sprintf("%s %s (%s)", g.Side, g.Key, verdictWord(g.Verdict)), Values: vals, Style: styles[len(series)]})
+		series = append(series, chart.Series{Name: fmt.Sprintf("%s (%s)", g.Key, verdictWord(g.Verdict)), Values: vals, Style: styles[len(series)]})
 	}
 	return chart.Lines(w, series, chart.Options{
 		Title:   "sockets per group over the watch, " + r.Target,
