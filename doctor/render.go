@@ -165,7 +165,7 @@ func (r Report) summary() string {
 	case r.Churning:
 		return fmt.Sprintf("CLEAN but CHURNING: %s holds a steady number of sockets but closes and reopens connections (see above)", r.Target)
 	case r.Goroutines == nil:
-		return fmt.Sprintf("CLEAN: no group of sockets of %s grew during the watch (a Go process serving net/http/pprof can tell more: give its URL)", r.Target)
+		return fmt.Sprintf("CLEAN: no group of sockets of %s grew during the watch (a Go process serving net/http/pprof can tell more)", r.Target)
 	}
 	return fmt.Sprintf("CLEAN: no group of sockets of %s grew during the watch", r.Target)
 }
