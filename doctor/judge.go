@@ -150,6 +150,9 @@ func verdictOf(cfg Config, g Group, times []float64) Verdict {
 		v.Confidence = g.churnShare
 	case KindStuckDial:
 		v.Confidence = presence(g.Counts)
+		if growing {
+			v.Confidence = max(v.Confidence, 1-g.Fit.P)
+		}
 	default:
 		v.Confidence = 1 - g.Fit.P
 	}

@@ -83,6 +83,6 @@ type Verdict struct {
 	// Confidence is how sure the verdict is, from 0 to 1: for a growing
 	// group, one minus the Mann–Kendall p-value of its trend; for churn,
 	// the share of intervals in which new TIME_WAIT sockets appeared; for
-	// SYN_SENT, the share of samples that saw one; 0 when steady.
+	// SYN_SENT, that or the trend's, the larger; 0 when steady.
 	Confidence float64 `json:"confidence"`
 }

@@ -142,3 +142,39 @@ func TestKitClients(t *testing.T) {
 		})
 	}
 }
+
+// Dials to a listener whose backlog is full stay in SYN_SENT: connections
+// stuck, a leak (no dial timeout).
+func TestPythonStuckDials(t *testing.T) {
+	p := python(t, "syn", "100", "30")
+	port, err := strconv.Atoi(p.first)
+	require.NoError(t, err)
+	r := watchFor(t, Config{Pid: p.pid(), Interval: fastInterval, Duration: 2 * time.Second}).report()
+	t.Logf("report:\n%s", text(t, r))
+	g, ok := groupOf(r, "client", netstat.SynSent, port)
+	require.True(t, ok, "no SYN_SENT group to port %d", port)
+	assert.Equal(t, KindStuckDial, g.Verdict.Kind)
+	assert.Contains(t, g.Verdict.Lessons, "docs/04-no-timeout.md")
+	assert.True(t, r.Leaking)
+}
+
+// Watching a port, without a pid: the server side of a server that never
+// closes what its clients closed, grouped by local port and client
+// address.
+func TestWatchByPortServerSide(t *testing.T) {
+	p := python(t, "closewait", "30")
+	port, err := strconv.Atoi(p.first)
+	require.NoError(t, err)
+	stop := dialAndClose(t, port, 30*time.Millisecond)
+	defer stop()
+	r := watchFor(t, Config{Port: uint16(port), Interval: fastInterval, Duration: 2 * time.Second}).report()
+	t.Logf("report:\n%s", text(t, r))
+	assert.Equal(t, "port "+p.first, r.Target)
+	g, ok := groupOf(r, "server", netstat.CloseWait, port)
+	require.True(t, ok)
+	assert.Equal(t, KindCloseWait, g.Verdict.Kind)
+	assert.Equal(t, ":"+p.first+" ← 127.0.0.1", g.Where())
+	fw, ok := groupOf(r, "client", netstat.FinWait2, port)
+	require.True(t, ok, "the clients' ends, closed first and waiting for the server's FIN, are counted by port")
+	assert.Positive(t, fw.Now)
+}

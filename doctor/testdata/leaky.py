@@ -1,13 +1,18 @@
 #!/usr/bin/env python3
 """Socket behaviours for the doctor's tests, in a language that is not Go.
 
-Usage: leaky.py MODE [PORT] [EVERY_MS] [LIFETIME_S]
-
-  leak PORT EVERY_MS       dial 127.0.0.1:PORT every EVERY_MS ms, never close
-  pool PORT N              dial N connections once and keep them (healthy)
-  churn PORT               dial, send one byte, read the answer, close; repeat
-  closewait                listen on 127.0.0.1:0, print the port, accept and
-                           never close what the clients closed
+Usage:
+  leaky.py leak PORT EVERY_MS [LIFETIME_S]  dial 127.0.0.1:PORT every EVERY_MS
+                                            ms, never close
+  leaky.py pool PORT N [LIFETIME_S]         dial N connections once, keep them
+  leaky.py churn PORT [LIFETIME_S]          dial, send one byte, read the
+                                            answer, close; again and again
+  leaky.py closewait [LIFETIME_S]           listen on 127.0.0.1:0, print the
+                                            port, accept and never close what
+                                            the clients closed
+  leaky.py syn EVERY_MS [LIFETIME_S]        dial, every EVERY_MS ms, a listener
+                                            of its own whose backlog is full:
+                                            the dials stay in SYN_SENT
 
 Every mode prints one line when ready, stops by itself after LIFETIME_S
 seconds (default 30) and talks to loopback only.
@@ -63,6 +68,22 @@ def closewait(lifetime):
     return held
 
 
+def syn(every_ms, lifetime):
+    ln = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    ln.bind(("127.0.0.1", 0))
+    ln.listen(0)  # never accepted: once the queue is full, SYNs are dropped
+    print(ln.getsockname()[1], flush=True)
+    held = []
+    deadline = time.time() + lifetime
+    while time.time() < deadline and len(held) < 1000:
+        s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        s.setblocking(False)
+        s.connect_ex(ln.getsockname())
+        held.append(s)
+        time.sleep(every_ms / 1000.0)
+    return held
+
+
 def main():
     mode = sys.argv[1]
     arg = lambda i, d: int(sys.argv[i]) if len(sys.argv) > i else d
@@ -74,6 +95,8 @@ def main():
         churn(arg(2, 0), arg(3, 30))
     elif mode == "closewait":
         closewait(arg(2, 30))
+    elif mode == "syn":
+        syn(arg(2, 100), arg(3, 30))
     else:
         sys.exit("unknown mode " + mode)
 
