@@ -40,6 +40,10 @@ type Config struct {
 	// Duration is how long to watch (default 30s); the watch also ends
 	// when its context is cancelled, with the report of what was seen.
 	Duration time.Duration `json:"duration"`
+	// Samples, when set, ends the watch after this many samples, even
+	// before Duration: a watch of a known number of samples whatever a
+	// census costs on a busy machine. 0: watch for Duration.
+	Samples int `json:"samples,omitempty"`
 	// MinSamples is the fewest samples a verdict needs (default 6, at
 	// least 3); with fewer, the report says how long to watch instead.
 	MinSamples int `json:"min_samples"`
@@ -108,6 +112,8 @@ func (c Config) Validate() error {
 		return fmt.Errorf("Interval %v is shorter than %v: each sample reads the whole socket table; give %v or more", c.Interval, MinInterval, MinInterval)
 	case c.Duration < c.Interval:
 		return fmt.Errorf("Duration %v is shorter than Interval %v; watch for at least %d intervals (%v) to get a verdict", c.Duration, c.Interval, c.MinSamples, time.Duration(c.MinSamples-1)*c.Interval)
+	case c.Samples < 0:
+		return fmt.Errorf("Samples %d is negative; give a number of samples, or 0 to watch for Duration", c.Samples)
 	case c.MinSamples < 3:
 		return fmt.Errorf("MinSamples %d is below 3: a trend needs at least 3 samples; give 3 or more", c.MinSamples)
 	case c.MinGrowth < 0 || c.Alpha <= 0 || c.Alpha >= 1 || c.ChurnRate < 0:

@@ -10,8 +10,8 @@ type Report struct {
 	Target string `json:"target"`
 	// Config is the watch's configuration, defaults filled in.
 	Config Config `json:"config"`
-	// Ended says why the watch stopped: EndDuration, EndInterrupted or
-	// EndExited.
+	// Ended says why the watch stopped: EndDuration, EndSamples,
+	// EndInterrupted or EndExited.
 	Ended string `json:"ended"`
 	// Elapsed is how long the watch ran.
 	Elapsed time.Duration `json:"elapsed"`

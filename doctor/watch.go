@@ -13,10 +13,11 @@ const (
 	EndDuration    = "duration"    // the whole Duration was watched
 	EndInterrupted = "interrupted" // the context was cancelled
 	EndExited      = "exited"      // the process exited
+	EndSamples     = "samples"     // Config.Samples were taken
 )
 
 // Watch samples the sockets cfg selects every cfg.Interval for
-// cfg.Duration, writing one status line per sample to progress (nil:
+// cfg.Duration (or cfg.Samples samples), writing one status line per sample to progress (nil:
 // none), and returns the report. Cancelling ctx ends the watch early with
 // the report of what was seen; so does the process exiting. The error is
 // for a watch that could not start (bad config, no such process, no
@@ -88,6 +89,9 @@ func (w *watch) loop(ctx context.Context) (string, error) {
 	for {
 		if end, err := w.one(ctx); end != "" || err != nil {
 			return end, err
+		}
+		if w.cfg.Samples > 0 && len(w.samples) >= w.cfg.Samples {
+			return EndSamples, nil
 		}
 		if !time.Now().Add(w.cfg.Interval / 2).Before(deadline) {
 			return EndDuration, nil

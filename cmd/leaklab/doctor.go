@@ -20,7 +20,7 @@ type doctorFlags struct {
 	chart       bool
 }
 
-const doctorSynopsis = "-pid N | -port P [-interval 1s] [-duration 30s] [-format table|json] [-pprof http://127.0.0.1:6060] [-fail-on-churn]"
+const doctorSynopsis = "-pid N | -port P [-interval 1s] [-duration 30s] [-samples 0] [-format table|json] [-pprof http://127.0.0.1:6060] [-fail-on-churn]"
 
 // runDoctor watches a process (or a port) and says which peer leaks: exit
 // 1 when a group leaks (or churns, with -fail-on-churn), 0 when none does.
@@ -53,6 +53,7 @@ func parseDoctor(args []string, stderr io.Writer) (doctorFlags, error) {
 	port := fs.Int("port", 0, "watch both ends of the connections to this `port` (a server's side, with its TIME_WAIT); with -pid, that process's sockets of the port")
 	fs.DurationVar(&f.cfg.Interval, "interval", doctor.DefaultInterval, "time between two samples")
 	fs.DurationVar(&f.cfg.Duration, "duration", doctor.DefaultDuration, "how long to watch (Ctrl-C ends early, with the report)")
+	fs.IntVar(&f.cfg.Samples, "samples", 0, "stop after this many samples, even before -duration (0: watch for -duration)")
 	fs.StringVar(&f.format, "format", "table", "output `format`: table (with a status line per sample on stderr) or json")
 	fs.StringVar(&f.cfg.PprofURL, "pprof", "", "`URL` of the process's net/http/pprof (loopback only), e.g. http://127.0.0.1:6060: adds the goroutine evidence")
 	fs.BoolVar(&f.failOnChurn, "fail-on-churn", false, "exit 1 on TIME_WAIT churn too (by default churn is reported and exits 0)")
@@ -85,6 +86,8 @@ func (f *doctorFlags) check(pid, port int) error {
 		return usagef("-interval %v is shorter than %v: each sample reads the kernel's socket table; give 1s, or 200ms for a quick look", f.cfg.Interval, doctor.MinInterval)
 	case f.cfg.Duration < f.cfg.Interval:
 		return usagef("-duration %v is shorter than -interval %v; watch for a few intervals, e.g. -duration 30s", f.cfg.Duration, f.cfg.Interval)
+	case f.cfg.Samples < 0:
+		return usagef("-samples %d is negative; give a number of samples, or 0 to watch for -duration", f.cfg.Samples)
 	case f.cfg.ChurnRate < 0:
 		return usagef("-churn-rate %v is negative; give new TIME_WAIT sockets per second, e.g. 5", f.cfg.ChurnRate)
 	case f.format != "table" && f.format != "json":

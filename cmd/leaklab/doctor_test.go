@@ -88,7 +88,7 @@ func holdConns(t *testing.T, answer bool) int {
 				c.SetDeadline(time.Now().Add(lineTimeout))
 				b := make([]byte, 1)
 				if _, err := c.Read(b); err == nil {
-					time.Sleep(10 * time.Millisecond)
+					time.Sleep(50 * time.Millisecond)
 					c.Write(b)
 					c.Read(b)
 				}
@@ -120,6 +120,7 @@ func TestDoctorUsageErrorsExit2(t *testing.T) {
 		{[]string{"doctor", "-pid", "1", "-format", "xml"}, `unknown -format "xml"`},
 		{[]string{"doctor", "-pid", "1", "-pprof", "http://198.18.0.1:6060"}, `-pprof host "198.18.0.1" is not a loopback address`},
 		{[]string{"doctor", "-pid", "1", "-pprof", "127.0.0.1:6060"}, "is not an http:// URL"},
+		{[]string{"doctor", "-pid", "1", "-samples", "-1"}, "-samples -1 is negative"},
 		{[]string{"doctor", "-pid", "1", "stray"}, `unexpected argument "stray"`},
 	} {
 		code, _, stderr := runCLI(t, 10*time.Second, tc.args...)
@@ -154,7 +155,7 @@ func TestDoctorLeakingExit1CleanExit0(t *testing.T) {
 	held := holdConns(t, false)
 	leaker, _ := pyProc(t, "leak", strconv.Itoa(held), "50", "30")
 	pool, _ := pyProc(t, "pool", strconv.Itoa(held), "4", "30")
-	code, stdout, stderr := runCLI(t, 30*time.Second, "doctor", "-pid", strconv.Itoa(leaker), "-interval", "200ms", "-duration", "3s")
+	code, stdout, stderr := runCLI(t, 90*time.Second, "doctor", "-pid", strconv.Itoa(leaker), "-interval", "200ms", "-samples", "16", "-duration", "1m")
 	t.Logf("leaking:\n%s", stdout)
 	assert.Equal(t, exitFailure, code, stderr)
 	assert.Regexp(t, `LEAKING +client ESTABLISHED → 127\.0\.0\.1:`+strconv.Itoa(held), stdout)
@@ -162,7 +163,7 @@ func TestDoctorLeakingExit1CleanExit0(t *testing.T) {
 	assert.Contains(t, stdout, "hint: a Go process can tell more")
 	assert.Regexp(t, regexp.MustCompile(`(?m)^ +\d+\.\ds  sample 1 `), stderr, "a status line per sample")
 
-	code, stdout, stderr = runCLI(t, 30*time.Second, "doctor", "-pid", strconv.Itoa(pool), "-interval", "200ms", "-duration", "2s", "-format", "json")
+	code, stdout, stderr = runCLI(t, 90*time.Second, "doctor", "-pid", strconv.Itoa(pool), "-interval", "200ms", "-samples", "11", "-duration", "1m", "-format", "json")
 	assert.Equal(t, exitOK, code, stderr)
 	var r struct {
 		Leaking bool `json:"leaking"`
@@ -186,11 +187,11 @@ func TestDoctorLeakingExit1CleanExit0(t *testing.T) {
 func TestDoctorChurnExit0UnlessAsked(t *testing.T) {
 	port := holdConns(t, true)
 	churner, _ := pyProc(t, "churn", strconv.Itoa(port), "30")
-	args := []string{"doctor", "-pid", strconv.Itoa(churner), "-interval", "200ms", "-duration", "2s", "-chart=false"}
-	code, stdout, stderr := runCLI(t, 30*time.Second, args...)
+	args := []string{"doctor", "-pid", strconv.Itoa(churner), "-interval", "200ms", "-samples", "11", "-duration", "1m", "-chart=false"}
+	code, stdout, stderr := runCLI(t, 90*time.Second, args...)
 	assert.Equal(t, exitOK, code, stderr)
 	assert.Contains(t, stdout, "CHURNING")
-	code, _, stderr = runCLI(t, 30*time.Second, append(args, "-fail-on-churn")...)
+	code, _, stderr = runCLI(t, 90*time.Second, append(args, "-fail-on-churn")...)
 	assert.Equal(t, exitFailure, code, stderr)
 }
 

@@ -5,8 +5,9 @@ Usage:
   leaky.py leak PORT EVERY_MS [LIFETIME_S]  dial 127.0.0.1:PORT every EVERY_MS
                                             ms, never close
   leaky.py pool PORT N [LIFETIME_S]         dial N connections once, keep them
-  leaky.py churn PORT [LIFETIME_S]          dial, send one byte, read the
-                                            answer, close; again and again
+  leaky.py churn PORT [LIFETIME_S]          four threads that dial, send one
+                                            byte, read the answer and close,
+                                            again and again
   leaky.py closewait [LIFETIME_S]           listen on 127.0.0.1:0, print the
                                             port, accept and never close what
                                             the clients closed
@@ -19,6 +20,7 @@ seconds (default 30) and talks to loopback only.
 """
 import socket
 import sys
+import threading
 import time
 
 
@@ -39,16 +41,25 @@ def pool(port, n, lifetime):
     return held
 
 
-def churn(port, lifetime):
-    print("ready", flush=True)
+def churn(port, lifetime, workers=4):
+    """workers threads, each dialling, asking and closing in a loop."""
     deadline = time.time() + lifetime
-    n = 0
-    while time.time() < deadline and n < 100000:
-        s = socket.create_connection(("127.0.0.1", port))
-        s.sendall(b"x")
-        s.recv(1)
-        s.close()
-        n += 1
+
+    def work():
+        n = 0
+        while time.time() < deadline and n < 25000:
+            s = socket.create_connection(("127.0.0.1", port))
+            s.sendall(b"x")
+            s.recv(1)
+            s.close()
+            n += 1
+
+    threads = [threading.Thread(target=work, daemon=True) for _ in range(workers)]
+    for t in threads:
+        t.start()
+    print("ready", flush=True)
+    for t in threads:
+        t.join()
 
 
 def closewait(lifetime):
