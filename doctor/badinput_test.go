@@ -25,12 +25,12 @@ func TestValidate(t *testing.T) {
 		cfg  Config
 		want string
 	}{
-		{"nothing", Config{}, "nothing to watch"},
-		{"negative pid", Config{Pid: -1}, "Pid -1"},
-		{"interval", Config{Pid: 1, Interval: time.Millisecond}, "Interval 1ms"},
-		{"duration", Config{Pid: 1, Interval: time.Second, Duration: 100 * time.Millisecond}, "Duration 100ms is shorter than Interval 1s"},
-		{"min samples", Config{Pid: 1, MinSamples: 2}, "MinSamples 2"},
-		{"alpha", Config{Pid: 1, Alpha: 2}, "Alpha 2"},
+		{"nothing", Config{}, "Pid 0: and Port 0: nothing to watch"},
+		{"negative pid", Config{Pid: -1}, "Pid -1: is negative"},
+		{"interval", Config{Pid: 1, Interval: time.Millisecond}, "Interval 1ms: is shorter than 10ms"},
+		{"duration", Config{Pid: 1, Interval: time.Second, Duration: 100 * time.Millisecond}, "Duration 100ms: is shorter than Interval 1s"},
+		{"min samples", Config{Pid: 1, MinSamples: 2}, "MinSamples 2: is below 3"},
+		{"alpha", Config{Pid: 1, Alpha: 2}, "Alpha 2: is not between 0 and 1"},
 		{"remote pprof", Config{Pid: 1, PprofURL: "http://198.18.0.1:6060"}, `host "198.18.0.1" is not a loopback address`},
 		{"https pprof", Config{Pid: 1, PprofURL: "https://127.0.0.1:6060"}, "not an http:// URL"},
 		{"other path", Config{Pid: 1, PprofURL: "http://127.0.0.1:6060/metrics"}, "does not name net/http/pprof"},

@@ -1,11 +1,15 @@
 package doctor
 
 import (
+	"encoding/json"
 	"fmt"
-	"net/netip"
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/leaklab/leaklab/fielderr"
+	"github.com/leaklab/leaklab/internal/loopback"
+	"github.com/leaklab/leaklab/internal/seconds"
 )
 
 // Defaults of a watch.
@@ -24,7 +28,8 @@ const (
 const MinInterval = 10 * time.Millisecond
 
 // Config says what to watch and how. The zero values of the numeric
-// fields take the defaults (see WithDefaults).
+// fields take the defaults (see WithDefaults). In JSON its durations are
+// float seconds under _seconds names.
 type Config struct {
 	// Pid is the process to watch; 0 with a Port watches every socket of
 	// that port.
@@ -36,10 +41,10 @@ type Config struct {
 	Port uint16 `json:"port,omitempty"`
 	// Interval is the time between two samples (default 1s, at least
 	// MinInterval).
-	Interval time.Duration `json:"interval"`
+	Interval time.Duration `json:"-"`
 	// Duration is how long to watch (default 30s); the watch also ends
 	// when its context is cancelled, with the report of what was seen.
-	Duration time.Duration `json:"duration"`
+	Duration time.Duration `json:"-"`
 	// Samples, when set, ends the watch after this many samples, even
 	// before Duration: a watch of a known number of samples whatever a
 	// census costs on a busy machine. 0: watch for Duration.
@@ -63,7 +68,7 @@ type Config struct {
 	// missing); empty: no goroutine evidence. Loopback only.
 	PprofURL string `json:"pprof_url,omitempty"`
 	// PprofTimeout bounds one fetch of the goroutine profile (default 2s).
-	PprofTimeout time.Duration `json:"pprof_timeout"`
+	PprofTimeout time.Duration `json:"-"`
 	// TimeWaitInterval is how often, watching by Pid alone, the
 	// namespace's TIME_WAIT sockets are read to find the process's own
 	// (default: Interval, but not more often than once a second). With
@@ -71,7 +76,7 @@ type Config struct {
 	// the costly part of a sample on a busy machine; in between, the
 	// last TIME_WAIT counts are carried over. A TIME_WAIT socket lasts
 	// 60 s, so new ones are still all counted.
-	TimeWaitInterval time.Duration `json:"time_wait_interval,omitempty"`
+	TimeWaitInterval time.Duration `json:"-"`
 }
 
 // WithDefaults returns the config with zero fields set to their defaults.
@@ -101,27 +106,31 @@ func (c Config) WithDefaults() Config {
 }
 
 // Validate checks a config (after WithDefaults) and says which field is
-// wrong, with its value and the fix.
+// wrong, with its value and the fix (a *fielderr.Error).
 func (c Config) Validate() error {
 	switch {
 	case c.Pid < 0:
-		return fmt.Errorf("Pid %d is negative; give a process id from ps", c.Pid)
+		return fielderr.New("Pid", c.Pid, "is negative; give a process id from ps")
 	case c.Pid == 0 && c.Port == 0:
-		return fmt.Errorf("nothing to watch: Pid 0 and Port 0; give a process id, a port, or both")
+		return fielderr.New("Pid", c.Pid, "and Port 0: nothing to watch; give a process id, a port, or both")
 	case c.Interval < MinInterval:
-		return fmt.Errorf("Interval %v is shorter than %v: each sample reads the whole socket table; give %v or more", c.Interval, MinInterval, MinInterval)
+		return fielderr.New("Interval", c.Interval, fmt.Sprintf("is shorter than %v: each sample reads the kernel's socket table; give 1s, or 200ms for a quick look", MinInterval))
 	case c.Duration < c.Interval:
-		return fmt.Errorf("Duration %v is shorter than Interval %v; watch for at least %d intervals (%v) to get a verdict", c.Duration, c.Interval, c.MinSamples, time.Duration(c.MinSamples-1)*c.Interval)
+		return fielderr.New("Duration", c.Duration, fmt.Sprintf("is shorter than Interval %v; watch for at least %d intervals (%v) to get a verdict", c.Interval, c.MinSamples, time.Duration(c.MinSamples-1)*c.Interval))
 	case c.Samples < 0:
-		return fmt.Errorf("Samples %d is negative; give a number of samples, or 0 to watch for Duration", c.Samples)
+		return fielderr.New("Samples", c.Samples, "is negative; give a number of samples, or 0 to watch for Duration")
 	case c.MinSamples < 3:
-		return fmt.Errorf("MinSamples %d is below 3: a trend needs at least 3 samples; give 3 or more", c.MinSamples)
-	case c.MinGrowth < 0 || c.Alpha <= 0 || c.Alpha >= 1 || c.ChurnRate < 0:
-		return fmt.Errorf("MinGrowth %v, Alpha %v, ChurnRate %v: give MinGrowth ≥ 0, 0 < Alpha < 1, ChurnRate ≥ 0", c.MinGrowth, c.Alpha, c.ChurnRate)
-	case c.TimeWaitInterval < c.Interval || c.TimeWaitInterval > 30*time.Second:
-		return fmt.Errorf("TimeWaitInterval %v must be between Interval %v and 30s (TIME_WAIT lasts 60s); give 1s", c.TimeWaitInterval, c.Interval)
+		return fielderr.New("MinSamples", c.MinSamples, "is below 3: a trend needs at least 3 samples; give 3 or more")
+	case c.MinGrowth < 0:
+		return fielderr.New("MinGrowth", c.MinGrowth, "is negative; give the fewest sockets a growing group gains, e.g. 3")
+	case c.Alpha <= 0 || c.Alpha >= 1:
+		return fielderr.New("Alpha", c.Alpha, "is not between 0 and 1; give the largest p-value that counts as a trend, e.g. 0.01")
+	case c.ChurnRate < 0:
+		return fielderr.New("ChurnRate", c.ChurnRate, "is negative; give new TIME_WAIT sockets per second, e.g. 5")
 	case c.PprofTimeout < 0:
-		return fmt.Errorf("PprofTimeout %v is negative; give a timeout such as 2s", c.PprofTimeout)
+		return fielderr.New("PprofTimeout", c.PprofTimeout, "is negative; give a timeout such as 2s")
+	case c.TimeWaitInterval < c.Interval || c.TimeWaitInterval > 30*time.Second:
+		return fielderr.New("TimeWaitInterval", c.TimeWaitInterval, fmt.Sprintf("is not between Interval %v and 30s (a TIME_WAIT socket lasts 60s); give 1s", c.Interval))
 	}
 	if c.PprofURL != "" {
 		if _, err := goroutineURL(c.PprofURL); err != nil {
@@ -131,15 +140,16 @@ func (c Config) Validate() error {
 	return nil
 }
 
-// goroutineURL checks a pprof URL (http, a loopback host) and returns the
-// URL of its goroutine profile in the debug=1 text form.
+// goroutineURL checks a pprof URL (http, a loopback host: the kit's
+// loopback guard) and returns the URL of its goroutine profile in the
+// debug=1 text form.
 func goroutineURL(raw string) (string, error) {
 	u, err := url.Parse(raw)
 	if err != nil || u.Scheme != "http" || u.Host == "" {
-		return "", fmt.Errorf("PprofURL %q is not an http:// URL; give the address net/http/pprof is served on, e.g. http://127.0.0.1:6060", raw)
+		return "", fielderr.New("PprofURL", raw, "is not an http:// URL; give the address net/http/pprof is served on, e.g. http://127.0.0.1:6060")
 	}
-	if !loopbackHost(u.Hostname()) {
-		return "", fmt.Errorf("PprofURL host %q is not a loopback address (127.0.0.0/8, ::1, localhost); the goroutine profile is read from this machine only: forward the port to loopback first", u.Hostname())
+	if !loopback.Is(u.Hostname()) {
+		return "", fielderr.New("PprofURL", raw, fmt.Sprintf("host %q is not a loopback address (127.0.0.0/8, ::1, localhost); the goroutine profile is read on this machine only: forward the port to loopback first", u.Hostname()))
 	}
 	path := strings.TrimSuffix(u.Path, "/")
 	switch {
@@ -148,7 +158,7 @@ func goroutineURL(raw string) (string, error) {
 	case strings.HasSuffix(path, "/debug/pprof"):
 		path += "/goroutine"
 	case !strings.HasSuffix(path, "/goroutine"):
-		return "", fmt.Errorf("PprofURL %q does not name net/http/pprof; give its address (http://HOST:PORT), /debug/pprof/ or /debug/pprof/goroutine", raw)
+		return "", fielderr.New("PprofURL", raw, "does not name net/http/pprof; give its address (http://HOST:PORT), /debug/pprof/ or /debug/pprof/goroutine")
 	}
 	u.Path = path
 	q := u.Query()
@@ -159,12 +169,19 @@ func goroutineURL(raw string) (string, error) {
 	return u.String(), nil
 }
 
-// loopbackHost accepts IP literals in 127.0.0.0/8 or ::1, and
-// "localhost"; other names are refused rather than resolved.
-func loopbackHost(host string) bool {
-	if host == "localhost" {
-		return true
-	}
-	ip, err := netip.ParseAddr(host)
-	return err == nil && ip.Unmap().IsLoopback()
+// configJSON holds the durations of a Config in JSON.
+type configJSON struct {
+	Interval         float64 `json:"interval_seconds"`
+	Duration         float64 `json:"duration_seconds"`
+	PprofTimeout     float64 `json:"pprof_timeout_seconds"`
+	TimeWaitInterval float64 `json:"time_wait_interval_seconds"`
+}
+
+// MarshalJSON writes the durations as float seconds under _seconds names.
+func (c Config) MarshalJSON() ([]byte, error) {
+	type plain Config
+	return json.Marshal(struct {
+		plain
+		configJSON
+	}{plain(c), configJSON{seconds.Of(c.Interval), seconds.Of(c.Duration), seconds.Of(c.PprofTimeout), seconds.Of(c.TimeWaitInterval)}})
 }

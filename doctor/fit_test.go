@@ -1,9 +1,6 @@
 package doctor
 
 import (
-	"flag"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -11,12 +8,11 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/leaklab/leaklab/internal/golden"
 	"github.com/leaklab/leaklab/netstat"
 )
 
-var update = flag.Bool("update", false, "rewrite the golden files in testdata")
-
-func seconds(n int, step float64) []float64 {
+func timesAt(n int, step float64) []float64 {
 	t := make([]float64, n)
 	for i := range t {
 		t[i] = float64(i) * step
@@ -26,7 +22,7 @@ func seconds(n int, step float64) []float64 {
 
 func TestTheilSenIgnoresOutliers(t *testing.T) {
 	y := []float64{0, 2, 4, 6, 100, 10, 12, 14, 16, 18} // one burst
-	f := fitLine(seconds(len(y), 0.5), y)
+	f := fitLine(timesAt(len(y), 0.5), y)
 	assert.InDelta(t, 4.0, f.Slope, 1e-9, "2 per sample of 0.5 s")
 	assert.InDelta(t, 0.0, f.Intercept, 1e-9)
 	assert.Less(t, f.P, 0.01)
@@ -34,7 +30,7 @@ func TestTheilSenIgnoresOutliers(t *testing.T) {
 }
 
 func TestFitOfAFlatLine(t *testing.T) {
-	f := fitLine(seconds(20, 1), make([]float64, 20))
+	f := fitLine(timesAt(20, 1), make([]float64, 20))
 	assert.Zero(t, f.Slope)
 	assert.Equal(t, 1.0, f.P, "no trend")
 	assert.Equal(t, 1.0, f.R2)
@@ -53,7 +49,7 @@ func TestReduceKeepsTheSlope(t *testing.T) {
 	for i := range y {
 		y[i] = float64(i) / 2
 	}
-	f := fitLine(seconds(n, 1), y)
+	f := fitLine(timesAt(n, 1), y)
 	assert.Equal(t, maxFitPoints, f.Samples)
 	assert.InDelta(t, 0.5, f.Slope, 0.01)
 }
@@ -113,16 +109,5 @@ func TestReportGolden(t *testing.T) {
 	assert.True(t, r.Churning)
 	var b strings.Builder
 	require.NoError(t, r.WriteText(&b))
-	golden(t, "report.golden", b.String())
-}
-
-func golden(t *testing.T, name, got string) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		require.NoError(t, os.WriteFile(path, []byte(got), 0o644))
-	}
-	want, err := os.ReadFile(path)
-	require.NoError(t, err, "run go test -update to create %s", path)
-	assert.Equal(t, string(want), got)
+	golden.Assert(t, "report.golden", []byte(b.String()))
 }

@@ -1,10 +1,14 @@
 package doctor
 
 import (
+	"encoding/json"
 	"time"
+
+	"github.com/leaklab/leaklab/internal/seconds"
 )
 
-// Report is what a watch saw and what it concludes.
+// Report is what a watch saw and what it concludes; in JSON, durations
+// are float seconds under _seconds names.
 type Report struct {
 	// Target is what was watched, e.g. "pid 4242" or "port 8080".
 	Target string `json:"target"`
@@ -14,11 +18,11 @@ type Report struct {
 	// EndInterrupted or EndExited.
 	Ended string `json:"ended"`
 	// Elapsed is how long the watch ran.
-	Elapsed time.Duration `json:"elapsed"`
+	Elapsed time.Duration `json:"-"`
 	// Samples is the number of samples taken.
 	Samples int `json:"samples"`
 	// Times are the sample times, seconds since the start.
-	Times []float64 `json:"times_s"`
+	Times []float64 `json:"times_seconds"`
 	// TooFew is set when there were too few samples for a verdict, and
 	// says how long to watch.
 	TooFew string `json:"too_few,omitempty"`
@@ -36,6 +40,15 @@ type Report struct {
 	// Notes are facts about the watch itself: the process exited, a
 	// profile could not be read.
 	Notes []string `json:"notes,omitempty"`
+}
+
+// MarshalJSON writes the report with Elapsed as elapsed_seconds.
+func (r Report) MarshalJSON() ([]byte, error) {
+	type plain Report
+	return json.Marshal(struct {
+		plain
+		Elapsed float64 `json:"elapsed_seconds"`
+	}{plain(r), seconds.Of(r.Elapsed)})
 }
 
 // Group is the history and verdict of one group of sockets.

@@ -11,17 +11,17 @@ import (
 // Sample is one census of the watched sockets, reduced to counts.
 type Sample struct {
 	// At is the time since the watch started.
-	At time.Duration `json:"at"`
+	At time.Duration
 	// Counts are the sockets per group.
-	Counts map[Key]int `json:"-"`
+	Counts map[Key]int
 	// NewTimeWait counts, per TIME_WAIT group, the sockets that were not
 	// there at the previous sample: connections closed since.
-	NewTimeWait map[Key]int `json:"-"`
+	NewTimeWait map[Key]int
 	// Sockets is the number of sockets counted, listeners left out.
-	Sockets int `json:"sockets"`
+	Sockets int
 	// Goroutines is the goroutine evidence read with this sample; nil
 	// without a pprof URL or when the fetch failed.
-	Goroutines *Goroutines `json:"goroutines,omitempty"`
+	Goroutines *Goroutines
 }
 
 // sampler takes the samples of one watch and remembers what attributing

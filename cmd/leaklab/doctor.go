@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"net/url"
 	"strings"
 
 	"github.com/leaklab/leaklab/doctor"
@@ -68,40 +67,21 @@ func parseDoctor(args []string, stderr io.Writer) (doctorFlags, error) {
 	f.cfg.Pid, f.cfg.Port = int32(*pid), uint16(*port)
 	f.cfg = f.cfg.WithDefaults()
 	if err := f.cfg.Validate(); err != nil {
-		return f, usagef("%v", err)
+		return f, flagError(fs, err)
 	}
 	return f, nil
 }
 
-// check says what is wrong with the flags, by their names.
+// check says what doctor.Config cannot: flag values out of the range of
+// its fields, and the output format.
 func (f *doctorFlags) check(pid, port int) error {
 	switch {
 	case pid < 0 || pid > math.MaxInt32:
 		return usagef("-pid %d is out of range; give a process id from ps", pid)
 	case port < 0 || port > 65535:
 		return usagef("-port %d is out of range; give a TCP port between 1 and 65535", port)
-	case pid == 0 && port == 0:
-		return usagef("nothing to watch; give -pid N (a process) or -port P (a server's port), or both")
-	case f.cfg.Interval < doctor.MinInterval:
-		return usagef("-interval %v is shorter than %v: each sample reads the kernel's socket table; give 1s, or 200ms for a quick look", f.cfg.Interval, doctor.MinInterval)
-	case f.cfg.Duration < f.cfg.Interval:
-		return usagef("-duration %v is shorter than -interval %v; watch for a few intervals, e.g. -duration 30s", f.cfg.Duration, f.cfg.Interval)
-	case f.cfg.Samples < 0:
-		return usagef("-samples %d is negative; give a number of samples, or 0 to watch for -duration", f.cfg.Samples)
-	case f.cfg.ChurnRate < 0:
-		return usagef("-churn-rate %v is negative; give new TIME_WAIT sockets per second, e.g. 5", f.cfg.ChurnRate)
 	case f.format != "table" && f.format != "json":
 		return usagef("unknown -format %q; use table or json", f.format)
-	}
-	if f.cfg.PprofURL == "" {
-		return nil
-	}
-	u, err := url.Parse(f.cfg.PprofURL)
-	if err != nil || u.Scheme != "http" || u.Host == "" {
-		return usagef("-pprof %q is not an http:// URL; give the address net/http/pprof is served on, e.g. http://127.0.0.1:6060", f.cfg.PprofURL)
-	}
-	if !isLoopback(u.Hostname()) {
-		return usagef("-pprof host %q is not a loopback address (127.0.0.0/8, ::1, localhost); the goroutine profile is read on this machine only", u.Hostname())
 	}
 	return nil
 }

@@ -112,15 +112,15 @@ func TestDoctorUsageErrorsExit2(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"doctor"}, "nothing to watch"},
+		{[]string{"doctor"}, "-pid 0: and -port 0: nothing to watch"},
 		{[]string{"doctor", "-pid", "-3"}, "-pid -3 is out of range"},
 		{[]string{"doctor", "-port", "70000"}, "-port 70000 is out of range"},
-		{[]string{"doctor", "-pid", "1", "-interval", "1ms"}, "-interval 1ms is shorter than 10ms"},
-		{[]string{"doctor", "-pid", "1", "-duration", "100ms"}, "-duration 100ms is shorter than -interval 1s"},
+		{[]string{"doctor", "-pid", "1", "-interval", "1ms"}, "-interval 1ms: is shorter than 10ms"},
+		{[]string{"doctor", "-pid", "1", "-duration", "100ms"}, "-duration 100ms: is shorter than -interval 1s"},
 		{[]string{"doctor", "-pid", "1", "-format", "xml"}, `unknown -format "xml"`},
-		{[]string{"doctor", "-pid", "1", "-pprof", "http://198.18.0.1:6060"}, `-pprof host "198.18.0.1" is not a loopback address`},
+		{[]string{"doctor", "-pid", "1", "-pprof", "http://198.18.0.1:6060"}, `-pprof "http://198.18.0.1:6060": host "198.18.0.1" is not a loopback address`},
 		{[]string{"doctor", "-pid", "1", "-pprof", "127.0.0.1:6060"}, "is not an http:// URL"},
-		{[]string{"doctor", "-pid", "1", "-samples", "-1"}, "-samples -1 is negative"},
+		{[]string{"doctor", "-pid", "1", "-samples", "-1"}, "-samples -1: is negative"},
 		{[]string{"doctor", "-pid", "1", "stray"}, `unexpected argument "stray"`},
 	} {
 		code, _, stderr := runCLI(t, 10*time.Second, tc.args...)
