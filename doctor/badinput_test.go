@@ -71,21 +71,21 @@ func TestNoSuchPid(t *testing.T) {
 	assert.Contains(t, err.Error(), "no process with pid")
 }
 
-// A process that exits during the watch: the report covers what was
-// seen, and says when it exited.
+// A process that exits during the watch (killed after the second
+// sample): the report covers what was seen, and says when it exited.
 func TestPidExitsMidWatch(t *testing.T) {
 	h := newHolder(t, false, 0)
-	p := python(t, "leak", strconv.Itoa(h.port()), "50", "2")
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	p := python(t, "leak", strconv.Itoa(h.port()), "50", "300")
+	ctx, cancel := context.WithTimeout(context.Background(), slowDuration)
 	defer cancel()
-	r, err := Watch(ctx, Config{Pid: p.pid(), Interval: fastInterval, Duration: 20 * time.Second}, nil)
+	kill := &onLine{n: 2, fn: func() { p.cmd.Process.Kill(); <-p.done }}
+	r, err := Watch(ctx, Config{Pid: p.pid(), Interval: fastInterval, Duration: slowDuration}, kill)
 	require.NoError(t, err)
 	t.Logf("report:\n%s", text(t, r))
 	assert.Equal(t, EndExited, r.Ended)
-	assert.Less(t, r.Elapsed, 15*time.Second, "the watch stops when the process does")
 	require.NotEmpty(t, r.Notes)
 	assert.Contains(t, r.Notes[0], fmt.Sprintf("pid %d exited after", p.pid()))
-	assert.Positive(t, r.Samples)
+	assert.Equal(t, 2, r.Samples, "the samples before the exit")
 }
 
 // Another user's process: the watch says to run as that user or root.
@@ -164,7 +164,7 @@ func TestPprofBadURLs(t *testing.T) {
 
 func TestTooFewSamples(t *testing.T) {
 	h := newHolder(t, false, 0)
-	p := python(t, "leak", strconv.Itoa(h.port()), "50", "30")
+	p := python(t, "leak", strconv.Itoa(h.port()), "50", "300")
 	r, err := Watch(context.Background(), Config{Pid: p.pid(), Interval: fastInterval, Duration: 600 * time.Millisecond}, nil)
 	require.NoError(t, err)
 	assert.Contains(t, r.TooFew, "watch at least 1s (6 samples at 200ms)")
@@ -175,11 +175,11 @@ func TestTooFewSamples(t *testing.T) {
 // Cancelling the context ends the watch early, with the report.
 func TestInterrupted(t *testing.T) {
 	h := newHolder(t, false, 0)
-	p := python(t, "leak", strconv.Itoa(h.port()), "50", "30")
+	p := python(t, "leak", strconv.Itoa(h.port()), "50", "300")
 	ctx, cancel := context.WithCancel(context.Background())
-	time.AfterFunc(1500*time.Millisecond, cancel)
-	r, err := Watch(ctx, Config{Pid: p.pid(), Interval: fastInterval, Duration: time.Minute}, nil)
+	defer cancel()
+	r, err := Watch(ctx, Config{Pid: p.pid(), Interval: fastInterval, Duration: slowDuration}, &onLine{n: 3, fn: cancel})
 	require.NoError(t, err)
 	assert.Equal(t, EndInterrupted, r.Ended)
-	assert.Positive(t, r.Samples)
+	assert.Equal(t, 3, r.Samples)
 }

@@ -49,9 +49,9 @@ func runHelper(mode string) int {
 	go http.Serve(ln, nil) // http.DefaultServeMux has /debug/pprof/
 	fmt.Printf("http://%s/debug/pprof/\n", ln.Addr())
 	target := os.Getenv(helperTarget)
-	deadline := time.Now().Add(30 * time.Second)
+	deadline := time.Now().Add(5 * time.Minute) // killed at the end of the test
 	var held []*http.Transport
-	for time.Now().Before(deadline) && len(held) < 2000 {
+	for time.Now().Before(deadline) && len(held) < 5000 {
 		switch mode {
 		case "transport-per-request":
 			tr := &http.Transport{Proxy: nil}

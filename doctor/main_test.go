@@ -56,9 +56,12 @@ func (c cleanup) Run() int {
 }
 
 // Deadlines of the tests: generous, the machine is shared.
+// slowDuration bounds the watches that end after a number of samples: a
+// census of a namespace full of other processes' sockets can take seconds.
 const (
 	readyTimeout = 20 * time.Second
 	fastInterval = 200 * time.Millisecond
+	slowDuration = 5 * time.Minute
 )
 
 // child is a process a test watches.
@@ -196,6 +199,26 @@ func groupOf(r Report, side, state string, port int) (Group, bool) {
 		}
 	}
 	return Group{}, false
+}
+
+// onLine is an io.Writer for status lines that calls fn once, at the
+// n-th line.
+type onLine struct {
+	mu   sync.Mutex
+	n    int
+	fn   func()
+	seen int
+}
+
+func (o *onLine) Write(p []byte) (int, error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.seen += strings.Count(string(p), "\n")
+	if o.fn != nil && o.seen >= o.n {
+		o.fn()
+		o.fn = nil
+	}
+	return len(p), nil
 }
 
 // text renders the report for the test log.

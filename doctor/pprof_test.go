@@ -8,7 +8,6 @@ import (
 	"runtime/pprof"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -60,7 +59,7 @@ func TestPprofEvidenceOfAGoProcess(t *testing.T) {
 	defer srv.Close()
 	defer srv.CloseClientConnections()
 	c := startChildEnv(t, []string{helperEnv + "=transport-per-request", helperTarget + "=" + srv.URL}, osArgs0())
-	r := watchFor(t, Config{Pid: c.pid(), Interval: fastInterval, Samples: 16, Duration: time.Minute, PprofURL: c.first}).report()
+	r := watchFor(t, Config{Pid: c.pid(), Interval: fastInterval, Samples: 16, Duration: slowDuration, PprofURL: c.first}).report()
 	t.Logf("report:\n%s", text(t, r))
 	assert.True(t, r.Leaking)
 	require.NotNil(t, r.Goroutines)

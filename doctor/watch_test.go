@@ -21,8 +21,8 @@ import (
 // not on the wall clock.
 func TestPythonLeakNamedWithin4s(t *testing.T) {
 	h := newHolder(t, false, 0)
-	p := python(t, "leak", strconv.Itoa(h.port()), "50", "30")
-	w := watchFor(t, Config{Pid: p.pid(), Interval: fastInterval, Samples: 21, Duration: time.Minute})
+	p := python(t, "leak", strconv.Itoa(h.port()), "50", "300")
+	w := watchFor(t, Config{Pid: p.pid(), Interval: fastInterval, Samples: 21, Duration: slowDuration})
 	r := w.report()
 	t.Logf("report:\n%s", text(t, r))
 	require.Equal(t, EndSamples, r.Ended)
@@ -67,8 +67,8 @@ func verdictAt(w *watch, key Key, n int) string {
 // A Python process holding a steady pool of connections is clean.
 func TestPythonSteadyPoolIsClean(t *testing.T) {
 	h := newHolder(t, false, 0)
-	p := python(t, "pool", strconv.Itoa(h.port()), "5", "30")
-	r := watchFor(t, Config{Pid: p.pid(), Interval: fastInterval, Samples: 11, Duration: time.Minute}).report()
+	p := python(t, "pool", strconv.Itoa(h.port()), "5", "300")
+	r := watchFor(t, Config{Pid: p.pid(), Interval: fastInterval, Samples: 11, Duration: slowDuration}).report()
 	t.Logf("report:\n%s", text(t, r))
 	assert.False(t, r.Leaking)
 	assert.False(t, r.Churning)
@@ -81,12 +81,12 @@ func TestPythonSteadyPoolIsClean(t *testing.T) {
 // A Python server that never closes the connections its clients closed
 // piles up CLOSE_WAIT on its side.
 func TestPythonServerCloseWait(t *testing.T) {
-	p := python(t, "closewait", "30")
+	p := python(t, "closewait", "300")
 	port, err := strconv.Atoi(p.first)
 	require.NoError(t, err)
 	stop := dialAndClose(t, port, 30*time.Millisecond)
 	defer stop()
-	r := watchFor(t, Config{Pid: p.pid(), Interval: fastInterval, Samples: 16, Duration: time.Minute}).report()
+	r := watchFor(t, Config{Pid: p.pid(), Interval: fastInterval, Samples: 16, Duration: slowDuration}).report()
 	t.Logf("report:\n%s", text(t, r))
 	g, ok := groupOf(r, "server", netstat.CloseWait, port)
 	require.True(t, ok, "no server CLOSE_WAIT group on port %d", port)
@@ -100,8 +100,8 @@ func TestPythonServerCloseWait(t *testing.T) {
 // and churn alone is no leak.
 func TestPythonChurnIsTimeWaitNotLeak(t *testing.T) {
 	h := newHolder(t, true, 50*time.Millisecond)
-	p := python(t, "churn", strconv.Itoa(h.port()), "30")
-	r := watchFor(t, Config{Pid: p.pid(), Interval: fastInterval, Samples: 16, Duration: time.Minute}).report()
+	p := python(t, "churn", strconv.Itoa(h.port()), "300")
+	r := watchFor(t, Config{Pid: p.pid(), Interval: fastInterval, Samples: 16, Duration: slowDuration}).report()
 	t.Logf("report:\n%s", text(t, r))
 	g, ok := groupOf(r, "client", netstat.TimeWait, h.port())
 	require.True(t, ok, "no client TIME_WAIT group to port %d", h.port())
@@ -125,9 +125,9 @@ func TestKitClients(t *testing.T) {
 		leaking bool
 	}{{"faulty", true}, {"fixed", false}} {
 		t.Run(tc.mode, func(t *testing.T) {
-			c := startChild(t, leaklabBin, "client", "-mode", tc.mode, "-target", srv.URL+"/", "-interval", "50ms", "-extra", "0", "-duration", "30s", "-max-sockets", "1000")
+			c := startChild(t, leaklabBin, "client", "-mode", tc.mode, "-target", srv.URL+"/", "-interval", "50ms", "-extra", "0", "-duration", "5m", "-max-sockets", "5000")
 			waitSockets(t, c.pid())
-			r := watchFor(t, Config{Pid: c.pid(), Interval: fastInterval, Samples: 16, Duration: time.Minute}).report()
+			r := watchFor(t, Config{Pid: c.pid(), Interval: fastInterval, Samples: 16, Duration: slowDuration}).report()
 			t.Logf("report:\n%s", text(t, r))
 			assert.Equal(t, tc.leaking, r.Leaking)
 			g, ok := groupOf(r, "client", netstat.Established, port)
@@ -146,10 +146,10 @@ func TestKitClients(t *testing.T) {
 // Dials to a listener whose backlog is full stay in SYN_SENT: connections
 // stuck, a leak (no dial timeout).
 func TestPythonStuckDials(t *testing.T) {
-	p := python(t, "syn", "100", "30")
+	p := python(t, "syn", "100", "300")
 	port, err := strconv.Atoi(p.first)
 	require.NoError(t, err)
-	r := watchFor(t, Config{Pid: p.pid(), Interval: fastInterval, Samples: 11, Duration: time.Minute}).report()
+	r := watchFor(t, Config{Pid: p.pid(), Interval: fastInterval, Samples: 11, Duration: slowDuration}).report()
 	t.Logf("report:\n%s", text(t, r))
 	g, ok := groupOf(r, "client", netstat.SynSent, port)
 	require.True(t, ok, "no SYN_SENT group to port %d", port)
@@ -162,12 +162,12 @@ func TestPythonStuckDials(t *testing.T) {
 // closes what its clients closed, grouped by local port and client
 // address.
 func TestWatchByPortServerSide(t *testing.T) {
-	p := python(t, "closewait", "30")
+	p := python(t, "closewait", "300")
 	port, err := strconv.Atoi(p.first)
 	require.NoError(t, err)
 	stop := dialAndClose(t, port, 30*time.Millisecond)
 	defer stop()
-	r := watchFor(t, Config{Port: uint16(port), Interval: fastInterval, Samples: 11, Duration: time.Minute}).report()
+	r := watchFor(t, Config{Port: uint16(port), Interval: fastInterval, Samples: 11, Duration: slowDuration}).report()
 	t.Logf("report:\n%s", text(t, r))
 	assert.Equal(t, "port "+p.first, r.Target)
 	g, ok := groupOf(r, "server", netstat.CloseWait, port)

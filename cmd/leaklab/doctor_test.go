@@ -153,9 +153,9 @@ func TestDoctorPprofUnreachableExit1(t *testing.T) {
 
 func TestDoctorLeakingExit1CleanExit0(t *testing.T) {
 	held := holdConns(t, false)
-	leaker, _ := pyProc(t, "leak", strconv.Itoa(held), "50", "30")
-	pool, _ := pyProc(t, "pool", strconv.Itoa(held), "4", "30")
-	code, stdout, stderr := runCLI(t, 90*time.Second, "doctor", "-pid", strconv.Itoa(leaker), "-interval", "200ms", "-samples", "16", "-duration", "1m")
+	leaker, _ := pyProc(t, "leak", strconv.Itoa(held), "50", "300")
+	pool, _ := pyProc(t, "pool", strconv.Itoa(held), "4", "300")
+	code, stdout, stderr := runCLI(t, 6*time.Minute, "doctor", "-pid", strconv.Itoa(leaker), "-interval", "200ms", "-samples", "16", "-duration", "5m")
 	t.Logf("leaking:\n%s", stdout)
 	assert.Equal(t, exitFailure, code, stderr)
 	assert.Regexp(t, `LEAKING +client ESTABLISHED → 127\.0\.0\.1:`+strconv.Itoa(held), stdout)
@@ -163,7 +163,7 @@ func TestDoctorLeakingExit1CleanExit0(t *testing.T) {
 	assert.Contains(t, stdout, "hint: a Go process can tell more")
 	assert.Regexp(t, regexp.MustCompile(`(?m)^ +\d+\.\ds  sample 1 `), stderr, "a status line per sample")
 
-	code, stdout, stderr = runCLI(t, 90*time.Second, "doctor", "-pid", strconv.Itoa(pool), "-interval", "200ms", "-samples", "11", "-duration", "1m", "-format", "json")
+	code, stdout, stderr = runCLI(t, 6*time.Minute, "doctor", "-pid", strconv.Itoa(pool), "-interval", "200ms", "-samples", "11", "-duration", "5m", "-format", "json")
 	assert.Equal(t, exitOK, code, stderr)
 	var r struct {
 		Leaking bool `json:"leaking"`
@@ -186,20 +186,20 @@ func TestDoctorLeakingExit1CleanExit0(t *testing.T) {
 
 func TestDoctorChurnExit0UnlessAsked(t *testing.T) {
 	port := holdConns(t, true)
-	churner, _ := pyProc(t, "churn", strconv.Itoa(port), "30")
-	args := []string{"doctor", "-pid", strconv.Itoa(churner), "-interval", "200ms", "-samples", "11", "-duration", "1m", "-chart=false"}
-	code, stdout, stderr := runCLI(t, 90*time.Second, args...)
+	churner, _ := pyProc(t, "churn", strconv.Itoa(port), "300")
+	args := []string{"doctor", "-pid", strconv.Itoa(churner), "-interval", "200ms", "-samples", "11", "-duration", "5m", "-chart=false"}
+	code, stdout, stderr := runCLI(t, 6*time.Minute, args...)
 	assert.Equal(t, exitOK, code, stderr)
 	assert.Contains(t, stdout, "CHURNING")
-	code, _, stderr = runCLI(t, 90*time.Second, append(args, "-fail-on-churn")...)
+	code, _, stderr = runCLI(t, 6*time.Minute, append(args, "-fail-on-churn")...)
 	assert.Equal(t, exitFailure, code, stderr)
 }
 
 // Ctrl-C ends the watch early: the report is printed, the exit code is 130.
 func TestDoctorInterruptPrintsReport(t *testing.T) {
 	held := holdConns(t, false)
-	leaker, _ := pyProc(t, "leak", strconv.Itoa(held), "50", "30")
-	p := startLeaklab(t, nil, "doctor", "-pid", strconv.Itoa(leaker), "-interval", "200ms", "-duration", "1m")
+	leaker, _ := pyProc(t, "leak", strconv.Itoa(held), "50", "300")
+	p := startLeaklab(t, nil, "doctor", "-pid", strconv.Itoa(leaker), "-interval", "200ms", "-duration", "5m")
 	p.waitLine(t, &p.stderr, regexp.MustCompile(`sample 8 `))
 	p.signal(t, syscall.SIGINT)
 	assert.Equal(t, 130, p.wait(t))
