@@ -1,3 +1,5 @@
+//go:build linux
+
 package doctor
 
 import (
@@ -9,11 +11,7 @@ import (
 	"syscall"
 )
 
-// errExited is returned by a sample when the watched process is gone.
-var errExited = errors.New("process exited")
-
-// procRoot is where process information is read; tests never change it,
-// it names the one place the package reads /proc.
+// procRoot is where Linux shows its processes.
 const procRoot = "/proc"
 
 // alive reports whether pid is a running process: a zombie (exited, not

@@ -2,11 +2,15 @@ package doctor
 
 import (
 	"context"
+	"errors"
 	"net/netip"
 	"time"
 
 	"github.com/leaklab/leaklab/netstat"
 )
+
+// errExited is returned by a sample when the watched process is gone.
+var errExited = errors.New("process exited")
 
 // Sample is one census of the watched sockets, reduced to counts.
 type Sample struct {
