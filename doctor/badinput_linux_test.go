@@ -39,4 +39,3 @@ func TestPermissionDenied(t *testing.T) {
 	assert.Contains(t, string(out), fmt.Sprintf("pid %d belongs to uid 0: permission denied", os.Getpid()))
 	assert.Contains(t, string(out), "run as that user or as root")
 }
-
