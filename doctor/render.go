@@ -48,7 +48,7 @@ func (r Report) WriteJSON(w io.Writer) error {
 // one sentence per finding, the goroutine evidence and a chart of the top
 // groups.
 func (r Report) WriteText(w io.Writer) error {
-	if _, err := fmt.Fprintf(w, "doctor: %s, %d samples every %v over %s (%s)\n", r.Target, r.Samples, r.Config.Interval, round(r.Elapsed), r.Ended); err != nil {
+	if _, err := io.WriteString(w, r.Heading()+"\n"); err != nil {
 		return err
 	}
 	if err := r.WriteTable(w); err != nil {
@@ -65,6 +65,12 @@ func (r Report) WriteText(w io.Writer) error {
 		return err
 	}
 	return r.WriteChart(w, 3)
+}
+
+// Heading is the report's first line: what was watched, how, and why the
+// watch ended.
+func (r Report) Heading() string {
+	return fmt.Sprintf("doctor: %s, %d samples every %v over %s (%s)", r.Target, r.Samples, r.Config.Interval, round(r.Elapsed), r.Ended)
 }
 
 // maxRows bounds the table: the groups past it are summed in one row.
@@ -173,6 +179,10 @@ func (r Report) summary() string {
 // WriteChart draws the counts of the top n groups (the leaking ones
 // first) over the watch, with the kit's chart package.
 func (r Report) WriteChart(w io.Writer, n int) error {
+	if len(r.Times) == 0 {
+		_, err := fmt.Fprintf(w, "sockets per group over the watch, %s: no samples to draw\n", r.Target)
+		return err
+	}
 	styles := []chart.Style{chart.Solid, chart.Dots, chart.Dashes}
 	var series []chart.Series
 	top := 0

@@ -93,6 +93,9 @@ func writeDoctor(w io.Writer, r doctor.Report, f doctorFlags) error {
 		return r.WriteJSON(w)
 	}
 	if !f.chart {
+		if _, err := fmt.Fprintln(w, r.Heading()); err != nil {
+			return err
+		}
 		if err := r.WriteTable(w); err != nil {
 			return err
 		}
