@@ -40,7 +40,7 @@ func newCollector(s *Server) *collector {
 		censusUp:   d("census_up", "1 when the kernel's socket table could be read for this scrape, else 0 (leaklab_server_sockets is then all zero)."),
 		inFlight:   d("in_flight_requests", "Requests to / waiting for their answer."),
 		served:     d("requests_served_total", "Requests to / answered since start."),
-		clientGone: d("client_gone_total", "Requests to / whose client left before the answer."),
+		clientGone: d("client_gone_total", "Requests to / whose client was gone before the answer: it reset the connection, or the answer could not be written."),
 		memPerConn: d("memory_per_connection_bytes", "Memory added since the server started, divided by the open connections (0 when none is open): kind rss is the resident set, go the Go heap in use plus goroutine stacks.", "kind"),
 		refused:    d("connections_refused_total", "Connections answered 503 and closed because the -max-conns limit of open connections was reached."),
 		hdrTimeout: d("header_timeouts_total", "Connections closed because their request headers did not arrive within the read-header timeout (trickled or never sent)."),

@@ -87,18 +87,14 @@ func TestDelayQuery(t *testing.T) {
 func TestClientGoneIsNoticed(t *testing.T) {
 	var log syncBuffer
 	s := start(t, func(c *server.Config) { c.Delay = time.Minute; c.Log = &log })
-	c, _ := client(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, s.URL(), nil)
-	require.NoError(t, err)
-	_, err = c.Do(req)
-	require.Error(t, err, "the client gave up first")
+	c := rawDial(t, s.Addr().String(), "GET / HTTP/1.1\r\nHost: leaklab\r\n\r\n")
+	waitStats(t, s, func(st server.Stats) bool { return st.InFlight == 1 })
+	reset(t, c)
 	st := waitStats(t, s, func(st server.Stats) bool { return st.ClientGone == 1 && st.InFlight == 0 })
 	assert.Zero(t, st.InFlight, "the handler returned at once")
 	assert.Zero(t, st.Served)
 	assert.Contains(t, log.String(), "left after")
-	assert.Contains(t, log.String(), "of a 1m0s wait")
+	assert.Contains(t, log.String(), "of a 1m0s wait: it reset the connection")
 }
 
 // TestConnStateMatchesCensus holds connections in each state and checks

@@ -23,9 +23,14 @@ type Stats struct {
 	Conns ConnCounts `json:"connections"`
 	// InFlight is the number of "/" handlers waiting to answer.
 	InFlight int64 `json:"in_flight"`
-	// Served counts answered "/" requests.
+	// Served counts answered "/" requests: the answer was written to the
+	// connection. A client that closed its socket with a FIN cannot be
+	// told from one that only shut down its sending side until the answer
+	// is written, so both are answered.
 	Served int64 `json:"served"`
-	// ClientGone counts "/" requests whose client left before the answer.
+	// ClientGone counts "/" requests whose client is known to be gone:
+	// it reset the connection before the answer, or the answer could not
+	// be written.
 	ClientGone int64 `json:"client_gone"`
 	// MaxConns is the cap on open connections (Config.MaxConns); 0: none.
 	MaxConns int `json:"max_conns"`
