@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/netip"
 	"os"
 	"runtime"
 	"runtime/metrics"
@@ -41,8 +42,9 @@ type Stats struct {
 	// headers did not arrive within ReadHeaderTimeout: trickled headers,
 	// or nothing sent at all.
 	HeaderTimeouts int64 `json:"header_timeouts"`
-	// Kernel counts the server side sockets of its port by TCP state (the
-	// listener excluded), TIME_WAIT included.
+	// Kernel counts the server side sockets of its listening address and
+	// port that this process owns, by TCP state (the listener excluded),
+	// TIME_WAIT (which has no owner) included.
 	Kernel netstat.StateCounts `json:"kernel"`
 	// KernelError says why the census failed, if it did.
 	KernelError string `json:"kernel_error,omitempty"`
@@ -89,12 +91,23 @@ func (s *Server) Stats(ctx context.Context) Stats {
 	}
 	st.MaxConns, st.Refused, st.HeaderTimeouts = s.cfg.MaxConns, s.guard.refused.Load(), s.guard.headerTimeouts.Load()
 	st.Memory = readMemory(st.Conns.Open, s.baseline) // before the census and its garbage
-	snap, err := netstat.Take(ctx, netstat.Selector{LocalPort: s.Port()})
+	snap, err := netstat.Take(ctx, s.kernelSelector())
 	if err != nil {
 		st.KernelError = err.Error()
 	}
 	st.Kernel = snap.Counts().Server
 	return st
+}
+
+// kernelSelector chooses the server's own sockets: those on its listening
+// address (every address for a wildcard listener) and port that this
+// process owns, and those without an owner (TIME_WAIT) on that address and
+// port. Another process's server on the same port at another address, or
+// sharing it by SO_REUSEPORT, is not counted.
+func (s *Server) kernelSelector() netstat.Selector {
+	a := s.Addr()
+	ip, _ := netip.AddrFromSlice(a.IP) // a listener's IP always converts
+	return netstat.Selector{Pid: int32(os.Getpid()), LocalPort: uint16(a.Port), LocalAddr: ip.Unmap()}
 }
 
 // readMemory reads the process's memory and divides it, and its growth
