@@ -11,8 +11,8 @@ import (
 	"runtime/metrics"
 	"time"
 
+	"github.com/leaklab/leaklab/internal/oslimits"
 	"github.com/leaklab/leaklab/netstat"
-	"github.com/shirou/gopsutil/v3/process"
 )
 
 // Stats is the server's state: the program's view of its connections next
@@ -121,11 +121,7 @@ func readMemory(open int, base Memory) Memory {
 	if live[0].Value.Kind() == metrics.KindUint64 {
 		m.LiveHeapBytes = live[0].Value.Uint64()
 	}
-	if p, err := process.NewProcess(int32(os.Getpid())); err == nil {
-		if mi, err := p.MemoryInfo(); err == nil {
-			m.RSSBytes = mi.RSS
-		}
-	}
+	m.RSSBytes = oslimits.RSS()
 	if open > 0 {
 		n := uint64(open)
 		m.RSSPerConnBytes = m.RSSBytes / n
