@@ -16,7 +16,7 @@ import (
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
-// compressed is the card's comparison a hundred times faster: a 200 ms
+// compressed is the default comparison a hundred times faster: a 200 ms
 // server and one request every 20 ms plus up to two more, so λ·W = 20.
 func compressed() experiments.Config {
 	c := experiments.DefaultConfig()
@@ -38,7 +38,7 @@ func variant(t *testing.T, rep experiments.Report, name string) experiments.Vari
 	return experiments.VariantResult{}
 }
 
-// TestCardAssertion is the card's "socket count stays bounded": the fixed
+// TestSocketCountStaysBounded checks that the socket count stays bounded: the fixed
 // client stays within the worst case of a correct client in every sample
 // and settles to at most MaxIdleConnsPerHost; the faulty one exceeds it and
 // keeps at least 80% of its finished requests' connections.
@@ -47,7 +47,7 @@ func variant(t *testing.T, rep experiments.Report, name string) experiments.Vari
 // largest burst for the ticks that fit in W, plus one tick of slack, plus
 // the idle pool); the 80% leaves room for requests whose connection the
 // server or the kernel had not yet settled when the census ran.
-func TestCardAssertion(t *testing.T) {
+func TestSocketCountStaysBounded(t *testing.T) {
 	rep, err := experiments.Compare(context.Background(), compressed())
 	require.NoError(t, err)
 	fixed, faulty := variant(t, rep, clients.Fixed), variant(t, rep, clients.Faulty)
