@@ -42,8 +42,8 @@ func (s *Server) slow(w http.ResponseWriter, r *http.Request) {
 	case shuttingDown:
 		http.Error(w, "server shutting down", http.StatusServiceUnavailable)
 		return
-	case reset:
-		s.gone(r, time.Since(start), delay, "it reset the connection")
+	case broken:
+		s.gone(r, time.Since(start), delay, "its connection broke ("+readErrOf(r)+")")
 		panic(http.ErrAbortHandler) // nobody reads an answer; close without one
 	case halfClosedHang:
 		s.log.Printf("client %s closed its sending side after %v of a wait with no answer (Hang); closed the connection without an answer",
@@ -63,7 +63,7 @@ type waitEnd int
 const (
 	answerNow      waitEnd = iota // the delay passed
 	shuttingDown                  // Close is under way
-	reset                         // the client reset the connection: it is gone
+	broken                        // the connection broke (a reset): the client is gone
 	halfClosedHang                // the client closed its sending side and Hang never answers
 )
 
@@ -86,7 +86,7 @@ func (s *Server) wait(r *http.Request, answer <-chan time.Time) waitEnd {
 	case s.closing.Load():
 		return shuttingDown
 	case !sentFIN(r):
-		return reset
+		return broken
 	case answer == nil:
 		return halfClosedHang
 	}

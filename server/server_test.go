@@ -94,7 +94,8 @@ func TestClientGoneIsNoticed(t *testing.T) {
 	assert.Zero(t, st.InFlight, "the handler returned at once")
 	assert.Zero(t, st.Served)
 	assert.Contains(t, log.String(), "left after")
-	assert.Contains(t, log.String(), "of a 1m0s wait: it reset the connection")
+	assert.Contains(t, log.String(), "of a 1m0s wait: its connection broke (")
+	assert.Contains(t, log.String(), "connection reset by peer")
 }
 
 // TestConnStateMatchesCensus holds connections in each state and checks

@@ -48,15 +48,27 @@ func connContext(ctx context.Context, c net.Conn) context.Context {
 	return context.WithValue(ctx, connKey{}, c)
 }
 
-// sentFIN reports whether the request's connection ended its reads with
-// io.EOF: the client closed its sending side, and may still read.
-func sentFIN(r *http.Request) bool {
+// readErrorOf is the first read error of the request's connection, or
+// nil.
+func readErrorOf(r *http.Request) error {
 	c, ok := r.Context().Value(connKey{}).(*watchedConn)
 	if !ok {
-		return false
+		return nil
 	}
-	re, ok := c.readErr.Load().(readError)
-	return ok && errors.Is(re.err, io.EOF)
+	re, _ := c.readErr.Load().(readError)
+	return re.err
+}
+
+// sentFIN reports whether the request's connection ended its reads with
+// io.EOF: the client closed its sending side, and may still read.
+func sentFIN(r *http.Request) bool { return errors.Is(readErrorOf(r), io.EOF) }
+
+// readErrOf says the connection's read error for a log line.
+func readErrOf(r *http.Request) string {
+	if err := readErrorOf(r); err != nil {
+		return err.Error()
+	}
+	return "no read error seen"
 }
 
 // Read reads from the connection and notes a header timeout.
