@@ -36,7 +36,7 @@ func newCollector(s *Server) *collector {
 		conns:      d("connections", "Connections the server holds, by http.ConnState (the program's view): new, active or idle.", "state"),
 		accepted:   d("connections_accepted_total", "Connections accepted since start."),
 		closed:     d("connections_closed_total", "Connections closed or hijacked since start."),
-		sockets:    d("sockets", "Server side TCP sockets on the server's port, by TCP state in lower case (the kernel's view), the listener excluded.", "state"),
+		sockets:    d("sockets", "The server's own server side TCP sockets on its listening address and port (ownerless TIME_WAIT there included), by TCP state in lower case (the kernel's view), the listener excluded.", "state"),
 		censusUp:   d("census_up", "1 when the kernel's socket table could be read for this scrape, else 0 (leaklab_server_sockets is then all zero)."),
 		inFlight:   d("in_flight_requests", "Requests to / waiting for their answer."),
 		served:     d("requests_served_total", "Requests to / answered since start."),

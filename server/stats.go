@@ -16,7 +16,7 @@ import (
 )
 
 // Stats is the server's state: the program's view of its connections next
-// to the kernel's view of the sockets on its port.
+// to the kernel's view of its own sockets on its address and port.
 type Stats struct {
 	Addr          string  `json:"addr"`
 	UptimeSeconds float64 `json:"uptime_seconds"`
