@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"net/netip"
 	"os"
+	"runtime"
 	"time"
 
 	gnet "github.com/shirou/gopsutil/v3/net"
@@ -75,10 +76,10 @@ func read(ctx context.Context, sel Selector) ([]gnet.ConnectionStat, error) {
 	return raw, nil
 }
 
-// checkPid checks that the process exists, on every OS gopsutil knows
-// (on Linux, a look at /proc/PID).
+// checkPid checks that the process exists: on Linux a look at /proc/PID,
+// elsewhere through gopsutil.
 func checkPid(ctx context.Context, pid int32) error {
-	ok, err := process.PidExistsWithContext(ctx, pid)
+	ok, err := pidExists(ctx, pid)
 	if err != nil {
 		return fmt.Errorf("look up pid %d: %w", pid, err)
 	}
@@ -86,6 +87,17 @@ func checkPid(ctx context.Context, pid int32) error {
 		return fmt.Errorf("no process with pid %d; is it still running? (check with ps)", pid)
 	}
 	return nil
+}
+
+func pidExists(ctx context.Context, pid int32) (bool, error) {
+	if runtime.GOOS != "linux" {
+		return process.PidExistsWithContext(ctx, pid)
+	}
+	_, err := os.Stat(fmt.Sprintf("/proc/%d", pid))
+	if errors.Is(err, fs.ErrNotExist) {
+		return false, nil
+	}
+	return err == nil, err
 }
 
 func describe(err error, sel Selector) error {
