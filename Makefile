@@ -84,9 +84,11 @@ bench-capacity: ## capacity figures for docs/BENCHMARKS.md (about 100 s, thousan
 capacity-40k: build ## hold 40,000 connections to one port: 4 servers (-reuseport), 4 workers, 4 source addresses
 	capacity/scripts/hold40k.sh ./$(BIN)
 
-lint: ## gofmt and go vet
+lint: ## gofmt, go vet, and no tracked file over 1 MB (scripts/check-size.sh)
 	@test -z "$$(gofmt -l .)" || { echo "gofmt needed on:"; gofmt -l .; exit 1; }
 	$(GO) vet ./...
+	scripts/check-size-test.sh
+	scripts/check-size.sh
 
 clean: ## remove build output
 	rm -rf bin

@@ -7,9 +7,11 @@ import (
 	"io/fs"
 	"net/netip"
 	"os"
+	"runtime"
 	"time"
 
 	gnet "github.com/shirou/gopsutil/v3/net"
+	"github.com/shirou/gopsutil/v3/process"
 )
 
 // Snapshot is the result of one census: the selected sockets, with their
@@ -36,7 +38,7 @@ func Take(ctx context.Context, sel Selector) (Snapshot, error) {
 		return Snapshot{}, fmt.Errorf("pid %d is negative; pass a process id from ps, or 0 for all", sel.Pid)
 	}
 	if sel.Pid != 0 {
-		if err := checkPid(sel.Pid); err != nil {
+		if err := checkPid(ctx, sel.Pid); err != nil {
 			return Snapshot{}, err
 		}
 	}
@@ -74,12 +76,28 @@ func read(ctx context.Context, sel Selector) ([]gnet.ConnectionStat, error) {
 	return raw, nil
 }
 
-func checkPid(pid int32) error {
-	_, err := os.Stat(fmt.Sprintf("/proc/%d", pid))
-	if errors.Is(err, fs.ErrNotExist) {
+// checkPid checks that the process exists: on Linux a look at /proc/PID,
+// elsewhere through gopsutil.
+func checkPid(ctx context.Context, pid int32) error {
+	ok, err := pidExists(ctx, pid)
+	if err != nil {
+		return fmt.Errorf("look up pid %d: %w", pid, err)
+	}
+	if !ok {
 		return fmt.Errorf("no process with pid %d; is it still running? (check with ps)", pid)
 	}
-	return err
+	return nil
+}
+
+func pidExists(ctx context.Context, pid int32) (bool, error) {
+	if runtime.GOOS != "linux" {
+		return process.PidExistsWithContext(ctx, pid)
+	}
+	_, err := os.Stat(fmt.Sprintf("/proc/%d", pid))
+	if errors.Is(err, fs.ErrNotExist) {
+		return false, nil
+	}
+	return err == nil, err
 }
 
 func describe(err error, sel Selector) error {
