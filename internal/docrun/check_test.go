@@ -101,15 +101,15 @@ func TestLinesFilters(t *testing.T) {
 func TestExpect(t *testing.T) {
 	e := NewEnv(block + "\n    6s sent=60 ok=39\n    7s sent=62 ok=55\nTotal: 10, Established: 3\n")
 	for src, want := range map[string]bool{
-		`row.fixed["settled ESTAB"] == 2`:                    true,
-		`row.faulty["settled ESTAB"] == row.faulty.requests`: true,
-		`row.fixed.verdict == "BOUNDED"`:                     true,
-		`cell.fixed.requests == "178"`:                       true,
+		`row.fixed["settled ESTAB"] == 2`:                     true,
+		`row.faulty["settled ESTAB"] == row.faulty.requests`:  true,
+		`row.fixed.verdict == "BOUNDED"`:                      true,
+		`cell.fixed.requests == "178"`:                        true,
 		`kv.sent == 62 && kv.ok == 55 && kv.Established == 3`: true,
-		"re(`settled to (\\d+) idle`) == 2":                  true,
-		"count(`^(LEAKING|BOUNDED) `) == 2":                  true,
-		"has(`CLOSE_WAIT`)":                                  false,
-		`row.fixed["settled ESTAB"] == 3`:                    false,
+		"re(`settled to (\\d+) idle`) == 2":                   true,
+		"count(`^(LEAKING|BOUNDED) `) == 2":                   true,
+		"has(`CLOSE_WAIT`)":                                   false,
+		`row.fixed["settled ESTAB"] == 3`:                     false,
 	} {
 		got, err := e.Eval(src)
 		require.NoError(t, err, src)

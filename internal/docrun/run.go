@@ -1,7 +1,7 @@
 package docrun
 
 import (
-		"context"
+	"context"
 	"errors"
 	"fmt"
 	"os"
