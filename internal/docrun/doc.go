@@ -14,14 +14,17 @@
 //     directory of the document with bin/ first in PATH. Each line is
 //     shown in the block as "$ line", then its output; a line that starts
 //     with @ runs without being shown. ${name} in a shown line is shown
-//     expanded (e.g. a port read from a file by a hidden line).
+//     expanded (e.g. a port read from a file by a hidden line). Hidden
+//     lines may call waitport PORT, which waits until a server listens,
+//     and quietport PORT, which waits until an earlier run's sockets
+//     (TIME_WAIT included) are gone from the port.
 //   - quick: the compressed form that docs-check runs instead (default: run).
 //   - from: take the block from a file an earlier block of the same
 //     document left in the work directory (a server's log).
 //   - check: what docs-check compares between the block and a fresh run:
 //     columns (table headers), rows (table rows), verdict (the LEAKING and
-//     BOUNDED sentences), skeleton (every line but its numbers); default
-//     columns,rows,verdict,skeleton.
+//     BOUNDED sentences), skeleton (every line but its numbers), none
+//     (only the expect claims); default columns,rows,verdict,skeleton.
 //   - tol: how far a number in rows and verdicts may move, "30%+3" (the
 //     default: 30 percent plus 3), or "off"; numbers are compared only when
 //     the block was made by the form that is being checked.
@@ -29,7 +32,8 @@
 //     fresh output, checked by make docs and docs-check alike:
 //     row.NAME.COLUMN for table cells, kv.NAME for the last "Name: N" or
 //     name=N, re(`pattern`) for the number the pattern's first group
-//     captures, count(`pattern`) for the number of lines that match,
+//     captures, nums(`pattern`) for all of them (max(nums(...))),
+//     count(`pattern`) for the number of lines that match,
 //     has(`pattern`). Several expect fields may be given.
 //   - grep, drop, ignore: regular expressions: keep only the output lines
 //     that match, drop the ones that match, or show them but leave them out

@@ -100,6 +100,32 @@ func (e *Env) Re(pattern string) (float64, error) {
 	return 0, fmt.Errorf("re(%q): no line matches", pattern)
 }
 
+// Nums are the numbers the first group of pattern captures, in every
+// match of every line.
+func (e *Env) Nums(pattern string) ([]float64, error) {
+	re, err := regexp.Compile(pattern)
+	if err != nil {
+		return nil, err
+	}
+	if re.NumSubexp() < 1 {
+		return nil, fmt.Errorf("nums(%q): the pattern needs a group ( ) around the number", pattern)
+	}
+	var out []float64
+	for _, l := range e.text {
+		for _, m := range re.FindAllStringSubmatch(l, -1) {
+			v, err := strconv.ParseFloat(m[1], 64)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, v)
+		}
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("nums(%q): no line matches", pattern)
+	}
+	return out, nil
+}
+
 // Count is the number of lines that match pattern.
 func (e *Env) Count(pattern string) (int, error) {
 	re, err := regexp.Compile(pattern)
@@ -136,6 +162,13 @@ func (e *Env) Eval(src string) (bool, error) {
 			}
 			return e.Re(p)
 		}, new(func(string) float64)),
+		expr.Function("nums", func(args ...any) (any, error) {
+			p, err := str(args)
+			if err != nil {
+				return nil, err
+			}
+			return e.Nums(p)
+		}, new(func(string) []float64)),
 		expr.Function("count", func(args ...any) (any, error) {
 			p, err := str(args)
 			if err != nil {

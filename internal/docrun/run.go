@@ -29,6 +29,7 @@ var varRE = regexp.MustCompile(`\$\{[A-Za-z_][A-Za-z0-9_]*\}`)
 // printed as "$ line" (with ${name} expanded) before it runs.
 func BuildScript(lines []string, prompt bool) string {
 	var b strings.Builder
+	b.WriteString(preamble)
 	for _, l := range lines {
 		cmd, hidden := strings.CutPrefix(l, "@")
 		cmd = strings.TrimSpace(cmd)
@@ -39,6 +40,29 @@ func BuildScript(lines []string, prompt bool) string {
 	}
 	return b.String()
 }
+
+// preamble defines what hidden lines may use: waitport PORT waits (up to
+// 10 s) until something listens on the loopback port, as leaklab's census
+// sees it, so that a client never races the server a line before started;
+// quietport PORT waits (up to 70 s) until no socket of an earlier run is
+// left on the port, TIME_WAIT included, so that a rerun's counts are its own.
+const preamble = `waitport() {
+	for _ in $(seq 200); do
+		leaklab census -port "$1" -format json 2>/dev/null | grep -q '"listen":[1-9]' && return 0
+		sleep 0.05
+	done
+	echo "waitport: nothing listens on port $1 after 10s" >&2
+	return 1
+}
+quietport() {
+	for _ in $(seq 700); do
+		leaklab census -port "$1" -format json 2>/dev/null | grep -q '"server":{},"client":{},"listen":0' && return 0
+		sleep 0.1
+	done
+	echo "quietport: sockets of an earlier run still on port $1 after 70s" >&2
+	return 1
+}
+`
 
 // displayWord quotes s for bash, leaving its ${name} references expanded.
 func displayWord(s string) string {

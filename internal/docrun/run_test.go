@@ -104,3 +104,14 @@ func TestProcessRewritesAndChecks(t *testing.T) {
 	require.NotEmpty(t, res[0].Problems)
 	assert.Equal(t, "expect", res[0].Problems[0].Check)
 }
+
+func TestPreambleHelpers(t *testing.T) {
+	bin := t.TempDir()
+	// A stand-in census: listening on 1 once the file "up" exists.
+	fake := "#!/bin/sh\nif [ -e up ]; then echo '{\"server\":{},\"client\":{},\"listen\":1}'; else echo '{\"server\":{},\"client\":{},\"listen\":0}'; fi\n"
+	require.NoError(t, os.WriteFile(filepath.Join(bin, "leaklab"), []byte(fake), 0o755))
+	r := &Runner{Bin: bin, Dir: t.TempDir(), Timeout: 20 * time.Second}
+	out, err := r.Run(context.Background(), []string{"@quietport 1", "@(sleep 0.2; touch up) &", "@waitport 1", "echo up"}, true, false, 0)
+	require.NoError(t, err)
+	assert.Equal(t, "$ echo up\nup\n", out)
+}
