@@ -92,10 +92,15 @@ func TestIgnore(t *testing.T) {
 }
 
 func TestLinesFilters(t *testing.T) {
-	ms, err := Parse("x.md", "<!-- run: x | grep: ^(\\$|T|e) | drop: ^e | fold: ^Total -->\n```\n```\n")
+	ms, err := Parse("x.md", "<!-- run: x | grep: ^(\\$|T|e) | drop: ^e | cut: ^Total -->\n```\n```\n")
 	require.NoError(t, err)
 	out := "$ x\nTotal: 1\nTotal: 2\nTotal: 3\nTotal: 4\nnoise\nerrors: none\nend   \n"
 	assert.Equal(t, []string{"$ x", "Total: 1", "[... 2 more lines ...]", "Total: 4"}, ms[0].Lines(out))
+
+	ms, err = Parse("x.md", "<!-- run: x | fold: ^T -->\n```\n```\n")
+	require.NoError(t, err)
+	out = "T 1\nT 2\nT 2\nT 2\nT 2\nT 3\n"
+	assert.Equal(t, []string{"T 1", "T 2", "[... 2 more identical lines ...]", "T 2", "T 3"}, ms[0].Lines(out))
 }
 
 func TestExpect(t *testing.T) {

@@ -18,7 +18,8 @@
 //     lines may call waitport PORT, which waits until a server listens,
 //     and quietport PORT, which waits until an earlier run's sockets
 //     (TIME_WAIT included) are gone from the port.
-//   - quick: the compressed form that docs-check runs instead (default: run).
+//   - quick: the compressed form that docs-check runs instead (default: run);
+//     "quick: -" leaves a block too heavy for CI to make docs alone.
 //   - from: take the block from a file an earlier block of the same
 //     document left in the work directory (a server's log).
 //   - check: what docs-check compares between the block and a fresh run:
@@ -37,8 +38,10 @@
 //     has(`pattern`). Several expect fields may be given.
 //   - grep, drop, ignore: regular expressions: keep only the output lines
 //     that match, drop the ones that match, or show them but leave them out
-//     of the checks. fold: a run of more than two consecutive lines that
-//     match becomes its first line, "[...]" and its last.
+//     of the checks. fold: a run of more than two identical consecutive
+//     lines that match becomes the first, a count and the last; cut: the
+//     same for any run of lines that match.
+//   - cwd: repo runs the block in the repository's root (for its scripts).
 //   - prompt: no leaves the "$ line" lines out; stderr: drop leaves the
 //     commands' standard error out; timeout: how long the block may run.
 //

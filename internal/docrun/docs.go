@@ -14,6 +14,7 @@ import (
 // Options say how Process treats a document's markers.
 type Options struct {
 	Bin     string         // directory with the leaklab binary, put first in PATH
+	Root    string         // the repository's root, where cwd: repo markers run
 	Quick   bool           // run the quick forms
 	Write   bool           // rewrite each block with its fresh output
 	Check   bool           // compare each block with its fresh output
@@ -52,7 +53,7 @@ func Process(ctx context.Context, doc, text string, opt Options) (string, []Resu
 	r := &Runner{Bin: opt.Bin, Dir: dir, Timeout: opt.Timeout}
 	lines := strings.Split(text, "\n")
 	var results []Result
-	producerSame := true
+	producerSame, producerSkipped := true, false
 	for _, m := range markers {
 		if m.File != "" {
 			continue
@@ -62,16 +63,21 @@ func Process(ctx context.Context, doc, text string, opt Options) (string, []Resu
 		var out string
 		same := !opt.Quick || m.SameForm()
 		switch {
-		case m.Run != nil && opt.Match != nil && !opt.Match.MatchString(strings.Join(m.Run, "\n")):
-			res.Skipped = true
+		case m.Run != nil && (opt.Match != nil && !opt.Match.MatchString(strings.Join(m.Run, "\n")) || opt.Quick && m.NoQuick):
+			res.Skipped, producerSkipped = true, true
 		case m.Run != nil:
-			out, res.Err = r.Run(ctx, m.Script(opt.Quick), m.Prompt, m.DropStderr, m.Timeout)
+			producerSkipped = false
+			run := *r
+			if m.InRepo {
+				run.Dir = opt.Root
+			}
+			out, res.Err = run.Run(ctx, m.Script(opt.Quick), m.Prompt, m.DropStderr, m.Timeout)
 			producerSame = same
 		default:
 			same = producerSame
 			b, err := os.ReadFile(filepath.Join(dir, m.From))
 			switch {
-			case os.IsNotExist(err) && opt.Match != nil:
+			case os.IsNotExist(err) && producerSkipped:
 				res.Skipped = true
 			case err != nil:
 				res.Err = fmt.Errorf("from: %w (an earlier block of this document must leave it)", err)

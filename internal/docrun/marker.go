@@ -21,7 +21,9 @@ type Marker struct {
 	Expect []string // claims, as expressions over the fresh output
 	Tol    Tolerance
 
-	Grep, Drop, Ignore, Fold *regexp.Regexp
+	Grep, Drop, Ignore, Fold, Cut *regexp.Regexp
+	InRepo                        bool // run in the repository's root, not the work directory
+	NoQuick                       bool // quick: - : too heavy for docs-check, make docs only
 	Prompt                   bool          // show "$ line" before each shown line
 	DropStderr               bool          // leave standard error out
 	Timeout                  time.Duration // 0: the caller's default
@@ -89,7 +91,7 @@ func parseTolerance(s string) (Tolerance, error) {
 var AllChecks = []string{"columns", "rows", "verdict", "skeleton"}
 
 var fieldNames = []string{"run", "quick", "from", "file", "check", "expect", "tol",
-	"grep", "drop", "ignore", "fold", "prompt", "stderr", "timeout"}
+	"grep", "drop", "ignore", "fold", "cut", "cwd", "prompt", "stderr", "timeout"}
 
 // fieldRE finds "name:" at the start of a line or after " | ".
 var fieldRE = regexp.MustCompile(`(?m)(?:^[ \t]*|[ \t]\|[ \t]+)(` + strings.Join(fieldNames, "|") + `):`)
@@ -184,6 +186,7 @@ func (m *Marker) set(name, value string) error {
 		m.Run = scriptLines(v)
 	case "quick":
 		m.Quick = scriptLines(v)
+		m.NoQuick = v == "-"
 	case "from":
 		m.From = v
 	case "file":
@@ -209,6 +212,13 @@ func (m *Marker) set(name, value string) error {
 		m.Ignore, err = regexp.Compile(v)
 	case "fold":
 		m.Fold, err = regexp.Compile(v)
+	case "cut":
+		m.Cut, err = regexp.Compile(v)
+	case "cwd":
+		if v != "repo" {
+			return fmt.Errorf("cwd %q: the only other place is repo", v)
+		}
+		m.InRepo = true
 	case "prompt":
 		m.Prompt = v != "no"
 	case "stderr":

@@ -20,7 +20,10 @@ func (m *Marker) Lines(out string) []string {
 		kept = append(kept, l)
 	}
 	if m.Fold != nil {
-		kept = fold(kept, m.Fold)
+		kept = fold(kept, m.Fold, true)
+	}
+	if m.Cut != nil {
+		kept = fold(kept, m.Cut, false)
 	}
 	return kept
 }
@@ -28,20 +31,25 @@ func (m *Marker) Lines(out string) []string {
 func isPrompt(l string) bool { return strings.HasPrefix(l, "$ ") }
 
 // foldRE matches the line fold leaves in place of the lines it took out.
-var foldRE = regexp.MustCompile(`^\[\.\.\. \d+ more lines? \.\.\.\]$`)
+var foldRE = regexp.MustCompile(`^\[\.\.\. \d+ more (identical )?lines? \.\.\.\]$`)
 
 // fold keeps the first and the last line of each run of more than two
-// consecutive lines matching re, with a line that counts the others.
-func fold(lines []string, re *regexp.Regexp) []string {
+// consecutive lines matching re (and, when same, equal to the first), with
+// a line that counts the others.
+func fold(lines []string, re *regexp.Regexp, same bool) []string {
 	var out []string
 	for i := 0; i < len(lines); {
 		j := i
-		for j < len(lines) && !isPrompt(lines[j]) && re.MatchString(lines[j]) {
+		for j < len(lines) && !isPrompt(lines[j]) && re.MatchString(lines[j]) && (!same || lines[j] == lines[i]) {
 			j++
 		}
 		switch n := j - i; {
 		case n > 2:
-			out = append(out, lines[i], fmt.Sprintf("[... %d more line%s ...]", n-2, plural(n-2)), lines[j-1])
+			kind := ""
+			if same {
+				kind = "identical "
+			}
+			out = append(out, lines[i], fmt.Sprintf("[... %d more %sline%s ...]", n-2, kind, plural(n-2)), lines[j-1])
 			i = j
 		case n > 0:
 			out = append(out, lines[i:j]...)

@@ -58,6 +58,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	opt.Bin = abs
+	opt.Root, _ = os.Getwd()
 	files := fs.Args()
 	if len(files) == 0 {
 		docs, _ := filepath.Glob("docs/*.md")
