@@ -26,7 +26,7 @@ type Env struct {
 
 var (
 	leadNumRE = regexp.MustCompile(`^-?\d+(?:\.\d+)?`)
-	kvRE      = regexp.MustCompile(`([A-Za-z_][A-Za-z0-9_]*)(?:=|: )(-?\d+(?:\.\d+)?)`)
+	kvRE      = regexp.MustCompile(`([A-Za-z_][A-Za-z0-9_-]*)(?:=|: )(-?\d+(?:\.\d+)?)`)
 )
 
 // NewEnv reads the tables and counters out of a run's output.
