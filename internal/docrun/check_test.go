@@ -96,6 +96,7 @@ func TestLinesFilters(t *testing.T) {
 	require.NoError(t, err)
 	out := "$ x\nTotal: 1\nTotal: 2\nTotal: 3\nTotal: 4\nnoise\nerrors: none\nend   \n"
 	assert.Equal(t, []string{"$ x", "Total: 1", "[... 2 more lines ...]", "Total: 4"}, ms[0].Lines(out))
+	assert.Equal(t, []string{"$ x", "Total: 1", "Total: 2", "Total: 3"}, ms[0].Lines("$ x\nTotal: 1\nTotal: 2\nTotal: 3\n"), "three lines stay")
 
 	ms, err = Parse("x.md", "<!-- run: x | fold: ^T -->\n```\n```\n")
 	require.NoError(t, err)

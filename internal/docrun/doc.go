@@ -38,7 +38,7 @@
 //     has(`pattern`). Several expect fields may be given.
 //   - grep, drop, ignore: regular expressions: keep only the output lines
 //     that match, drop the ones that match, or show them but leave them out
-//     of the checks. fold: a run of more than two identical consecutive
+//     of the checks. fold: a run of more than three identical consecutive
 //     lines that match becomes the first, a count and the last; cut: the
 //     same for any run of lines that match.
 //   - cwd: repo runs the block in the repository's root (for its scripts).

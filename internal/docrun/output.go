@@ -33,7 +33,7 @@ func isPrompt(l string) bool { return strings.HasPrefix(l, "$ ") }
 // foldRE matches the line fold leaves in place of the lines it took out.
 var foldRE = regexp.MustCompile(`^\[\.\.\. \d+ more (identical )?lines? \.\.\.\]$`)
 
-// fold keeps the first and the last line of each run of more than two
+// fold keeps the first and the last line of each run of more than three
 // consecutive lines matching re (and, when same, equal to the first), with
 // a line that counts the others.
 func fold(lines []string, re *regexp.Regexp, same bool) []string {
@@ -44,7 +44,7 @@ func fold(lines []string, re *regexp.Regexp, same bool) []string {
 			j++
 		}
 		switch n := j - i; {
-		case n > 2:
+		case n > 3:
 			kind := ""
 			if same {
 				kind = "identical "
