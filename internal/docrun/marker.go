@@ -22,11 +22,11 @@ type Marker struct {
 	Tol    Tolerance
 
 	Grep, Drop, Ignore, Fold, Cut *regexp.Regexp
-	InRepo                        bool // run in the repository's root, not the work directory
-	NoQuick                       bool // quick: - : too heavy for docs-check, make docs only
-	Prompt                   bool          // show "$ line" before each shown line
-	DropStderr               bool          // leave standard error out
-	Timeout                  time.Duration // 0: the caller's default
+	InRepo                        bool          // run in the repository's root, not the work directory
+	NoQuick                       bool          // quick: - : too heavy for docs-check, make docs only
+	Prompt                        bool          // show "$ line" before each shown line
+	DropStderr                    bool          // leave standard error out
+	Timeout                       time.Duration // 0: the caller's default
 
 	// Block is the fenced block that follows the comment: lines
 	// [Start, End) of the document are its content.
