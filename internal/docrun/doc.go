@@ -26,8 +26,8 @@
 //     columns (table headers), rows (table rows), verdict (the LEAKING and
 //     BOUNDED sentences), skeleton (every line but its numbers), none
 //     (only the expect claims); default columns,rows,verdict,skeleton.
-//   - tol: how far a number in rows and verdicts may move, "30%+3" (the
-//     default: 30 percent plus 3), or "off"; numbers are compared only when
+//   - tol: how far a number in rows and verdicts may move, "50%+5" (the
+//     default: 50 percent plus 5), or "off"; numbers are compared only when
 //     the block was made by the form that is being checked.
 //   - expect: a claim of the prose as an expression (expr-lang) over the
 //     fresh output, checked by make docs and docs-check alike:
@@ -50,6 +50,9 @@
 //	<!-- file: weather/weather.go -->
 //
 // and Files extracts such blocks so that a test can build and vet them.
+// The marked files of a document are also written into its work directory
+// (inside the module) before its blocks run, so that a block may show
+// go test on them.
 //
 // Run executes a marker's script in its own process group and kills that
 // group when the script ends or times out, so a server started with & in a

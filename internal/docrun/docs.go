@@ -13,14 +13,18 @@ import (
 
 // Options say how Process treats a document's markers.
 type Options struct {
-	Bin     string         // directory with the leaklab binary, put first in PATH
-	Root    string         // the repository's root, where cwd: repo markers run
-	Quick   bool           // run the quick forms
-	Write   bool           // rewrite each block with its fresh output
-	Check   bool           // compare each block with its fresh output
-	Match   *regexp.Regexp // only the markers whose script matches (nil: all)
-	Timeout time.Duration  // per script when a marker names none
-	Log     io.Writer      // one line per block (nil: none)
+	Bin  string // directory with the leaklab binary, put first in PATH
+	Root string // the repository's root, where cwd: repo markers run
+	// ModuleDir is a directory inside the module where a document with
+	// file: blocks gets its work directory, the files written in it
+	// ("": the system's temporary directory).
+	ModuleDir string
+	Quick     bool           // run the quick forms
+	Write     bool           // rewrite each block with its fresh output
+	Check     bool           // compare each block with its fresh output
+	Match     *regexp.Regexp // only the markers whose script matches (nil: all)
+	Timeout   time.Duration  // per script when a marker names none
+	Log       io.Writer      // one line per block (nil: none)
 }
 
 // Result is what became of one marker.
@@ -45,11 +49,30 @@ func Process(ctx context.Context, doc, text string, opt Options) (string, []Resu
 	if err != nil {
 		return text, nil, err
 	}
-	dir, err := os.MkdirTemp("", "docrun-")
+	files, err := Files(doc, text)
+	if err != nil {
+		return text, nil, err
+	}
+	// A document with Go files runs inside the module (opt.ModuleDir), so
+	// that its blocks can build them with go test as a reader would.
+	parent := ""
+	if len(files) > 0 {
+		parent = opt.ModuleDir
+	}
+	dir, err := os.MkdirTemp(parent, "docrun-")
 	if err != nil {
 		return text, nil, err
 	}
 	defer os.RemoveAll(dir)
+	for _, f := range files {
+		p := filepath.Join(dir, filepath.FromSlash(f.Path))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			return text, nil, err
+		}
+		if err := os.WriteFile(p, []byte(f.Text), 0o644); err != nil {
+			return text, nil, err
+		}
+	}
 	r := &Runner{Bin: opt.Bin, Dir: dir, Timeout: opt.Timeout}
 	lines := strings.Split(text, "\n")
 	var results []Result

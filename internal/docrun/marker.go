@@ -44,7 +44,10 @@ type Tolerance struct {
 }
 
 // DefaultTolerance is the tolerance of a marker without tol.
-var DefaultTolerance = Tolerance{Rel: 0.30, Abs: 3}
+// It is wide: the load of the comparisons is paced by a ticker, and on a
+// busy machine ticks slip and counts drop by a third or more; the claims
+// that matter are checked exactly by expect.
+var DefaultTolerance = Tolerance{Rel: 0.50, Abs: 5}
 
 // Allows says whether got may stand for want.
 func (t Tolerance) Allows(want, got float64) bool {

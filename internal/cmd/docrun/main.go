@@ -51,6 +51,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	opt.Bin = abs
 	opt.Root, _ = os.Getwd()
+	opt.ModuleDir = filepath.Join(opt.Root, "internal", "docrun", "testdata")
 	files := fs.Args()
 	if len(files) == 0 {
 		docs, _ := filepath.Glob("docs/*.md")
