@@ -115,3 +115,27 @@ func TestPreambleHelpers(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "$ echo up\nup\n", out)
 }
+
+func TestProcessQuickSkipsHeavyBlocks(t *testing.T) {
+	doc := "<!-- run: echo heavy > big.log | quick: - -->\n```\nold\n```\n" +
+		"<!-- from: big.log -->\n```\nold\n```\n" +
+		"<!-- run: echo light -->\n```\n$ echo light\nlight\n```\n"
+	opt := Options{Bin: t.TempDir(), Check: true, Quick: true, Timeout: 20 * time.Second}
+	_, res, err := Process(context.Background(), "x.md", doc, opt)
+	require.NoError(t, err)
+	require.Len(t, res, 3)
+	assert.True(t, res[0].Skipped, "quick: - is make docs only")
+	assert.True(t, res[1].Skipped, "and so is the block made from its file")
+	assert.False(t, res[2].Skipped)
+	assert.False(t, res[2].Failed(), "%+v", res[2])
+}
+
+func TestProcessReportsStrays(t *testing.T) {
+	doc := "<!-- run: sleep 300 &\necho started -->\n```\n```\n"
+	opt := Options{Bin: t.TempDir(), Write: true, Timeout: 20 * time.Second}
+	text, res, err := Process(context.Background(), "x.md", doc, opt)
+	require.NoError(t, err)
+	require.Len(t, res, 1)
+	assert.ErrorIs(t, res[0].Err, ErrStray)
+	assert.Equal(t, doc, text, "a block whose run left processes is not written")
+}
