@@ -19,8 +19,8 @@ var verdictRE = regexp.MustCompile(`^(LEAKING|BOUNDED)\s`)
 
 // Compare checks a fresh run's block lines against the block in the
 // document, with the marker's checks. Numbers are compared (within the
-// marker's tolerance) only when sameForm: the block was made by the
-// command that made got.
+// marker's tolerance, when it states one) only when sameForm: the block
+// was made by the command that made got.
 func (m *Marker) Compare(want, got []string, sameForm bool) []Problem {
 	want, got = m.checked(want), m.checked(got)
 	var ps []Problem
@@ -33,7 +33,7 @@ func (m *Marker) Compare(want, got []string, sameForm bool) []Problem {
 		case "verdict":
 			ps = append(ps, compareSeq(c, matching(want, verdictRE), matching(got, verdictRE), m.numTol(sameForm))...)
 		case "skeleton":
-			ps = append(ps, compareSeq(c, collapse(want), collapse(got), nil)...)
+			ps = append(ps, compareSeq(c, collapse(want), collapse(got), m.numTol(sameForm))...)
 		}
 	}
 	return ps

@@ -78,6 +78,13 @@ func TestNumbersWithinTolerance(t *testing.T) {
 		"the verdict cell is part of the row")
 }
 
+func TestExactNumbers(t *testing.T) {
+	m := marker(t, "| check: skeleton | tol: 0%")
+	want := []string{"30000 connections exceed 28232 ports (took 1.2s)"}
+	assert.Empty(t, m.Compare(want, []string{"30000 connections exceed 28232 ports (took 3s)"}, true), "durations are not compared")
+	assert.NotEmpty(t, m.Compare(want, []string{"30000 connections exceed 28233 ports (took 1.2s)"}, true))
+}
+
 func TestSkeletonCollapsesRepeats(t *testing.T) {
 	m := marker(t, "| check: skeleton")
 	want := []string{"$ leaklab conns", "Total: 10, Closed: 0", "Total: 10, Closed: 0", "[... 3 more lines ...]", "Total: 10, Closed: 0", "errors: none"}

@@ -26,9 +26,11 @@
 //     columns (table headers), rows (table rows), verdict (the LEAKING and
 //     BOUNDED sentences), skeleton (every line but its numbers), none
 //     (only the expect claims); default columns,rows,verdict,skeleton.
-//   - tol: how far a number in rows and verdicts may move, "50%+5" (the
-//     default: 50 percent plus 5), or "off"; numbers are compared only when
-//     the block was made by the form that is being checked.
+//   - tol: how far a number may move, "20%+3" (20 percent plus 3) or "0%"
+//     (exactly); without tol numbers are not compared, since the load's
+//     counts move with the machine's load. Numbers are compared only when
+//     the block was made by the form that is being checked; durations and
+//     sizes never are.
 //   - expect: a claim of the prose as an expression (expr-lang) over the
 //     fresh output, checked by make docs and docs-check alike:
 //     row.NAME.COLUMN for table cells, kv.NAME for the last "Name: N" or

@@ -40,6 +40,7 @@ func TestParse(t *testing.T) {
 	assert.Equal(t, "server.log", l.From)
 	assert.False(t, l.Prompt)
 	assert.Equal(t, AllChecks, l.Checks)
+	assert.True(t, l.Tol.Off, "numbers are not compared unless a tolerance is stated")
 	assert.True(t, l.Grep.MatchString("09:00 program: open=1"))
 	assert.Equal(t, []string{"log", "more"}, splitLines(sample)[l.Start:l.End])
 
