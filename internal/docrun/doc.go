@@ -58,5 +58,6 @@
 //
 // Run executes a marker's script in its own process group and kills that
 // group when the script ends or times out, so a server started with & in a
-// lesson never outlives its block.
+// lesson never outlives its block; a script that leaves a process behind
+// fails, so that every lesson shows how to stop what it starts.
 package docrun
