@@ -8,6 +8,8 @@ INTERVAL ?= 200ms
 DURATION ?= 20s
 # make fuzz: time per fuzz target (use 1m or more before a release)
 FUZZTIME ?= 10s
+# make docs / docs-check: which documents (default README.md docs/*.md), e.g. DOCS=docs/08-capacity.md
+DOCS     ?=
 # make soak: how long the server soaks
 SOAK     ?= 3m
 
@@ -60,10 +62,10 @@ test-browser: ## the HTML report in headless Chromium (fails if chromium is miss
 	LEAKLAB_BROWSER=required $(GO) test -count=1 -run Browser -v ./report/
 
 docs: build docs-tools ## rerun every command marked in README.md and docs/ and paste its output (several minutes)
-	$(GO) run ./internal/cmd/docrun -bin bin
+	$(GO) run ./internal/cmd/docrun -bin bin $(DOCS)
 
 docs-check: build docs-tools ## rerun the quick form of every marked command; fail if a verdict, column, message or claim changed (about 3 min)
-	$(GO) run ./internal/cmd/docrun -check -bin bin
+	$(GO) run ./internal/cmd/docrun -check -bin bin $(DOCS)
 
 # The lessons' commands use curl, nstat and ss besides leaklab; installed
 # (Debian) when missing.
