@@ -8,7 +8,8 @@ INTERVAL ?= 200ms
 DURATION ?= 20s
 # make fuzz: time per fuzz target (use 1m or more before a release)
 FUZZTIME ?= 10s
-# make docs / docs-check: which documents (default README.md docs/*.md), e.g. DOCS=docs/08-capacity.md
+# make docs / docs-check: which documents (default README.md docs/*.md) and flags,
+# e.g. DOCS=docs/08-capacity.md or DOCS="-skip hold40k" (-run, -skip: by command)
 DOCS     ?=
 # make soak: how long the server soaks
 SOAK     ?= 3m

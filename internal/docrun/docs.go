@@ -23,6 +23,7 @@ type Options struct {
 	Write     bool           // rewrite each block with its fresh output
 	Check     bool           // compare each block with its fresh output
 	Match     *regexp.Regexp // only the markers whose script matches (nil: all)
+	Skip      *regexp.Regexp // not the markers whose script matches (nil: none)
 	Timeout   time.Duration  // per script when a marker names none
 	Log       io.Writer      // one line per block (nil: none)
 }
@@ -86,7 +87,7 @@ func Process(ctx context.Context, doc, text string, opt Options) (string, []Resu
 		var out string
 		same := !opt.Quick || m.SameForm()
 		switch {
-		case m.Run != nil && (opt.Match != nil && !opt.Match.MatchString(strings.Join(m.Run, "\n")) || opt.Quick && m.NoQuick):
+		case m.Run != nil && (!opt.selects(m) || opt.Quick && m.NoQuick):
 			res.Skipped, producerSkipped = true, true
 		case m.Run != nil:
 			producerSkipped = false
@@ -139,6 +140,12 @@ func Process(ctx context.Context, doc, text string, opt Options) (string, []Resu
 		}
 	}
 	return strings.Join(lines, "\n"), results, nil
+}
+
+// selects says whether -run and -skip leave the marker in.
+func (opt Options) selects(m *Marker) bool {
+	script := strings.Join(m.Run, "\n")
+	return (opt.Match == nil || opt.Match.MatchString(script)) && (opt.Skip == nil || !opt.Skip.MatchString(script))
 }
 
 func logResult(w io.Writer, res Result) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -128,6 +129,17 @@ func TestProcessQuickSkipsHeavyBlocks(t *testing.T) {
 	assert.True(t, res[1].Skipped, "and so is the block made from its file")
 	assert.False(t, res[2].Skipped)
 	assert.False(t, res[2].Failed(), "%+v", res[2])
+}
+
+func TestProcessSkip(t *testing.T) {
+	doc := "<!-- run: echo a -->\n```\n```\n<!-- run: echo b -->\n```\n```\n"
+	opt := Options{Bin: t.TempDir(), Write: true, Skip: regexp.MustCompile(`echo a`), Timeout: 20 * time.Second}
+	text, res, err := Process(context.Background(), "x.md", doc, opt)
+	require.NoError(t, err)
+	require.Len(t, res, 2)
+	assert.True(t, res[0].Skipped)
+	assert.False(t, res[1].Skipped)
+	assert.Equal(t, "<!-- run: echo a -->\n```\n```\n<!-- run: echo b -->\n```\n$ echo b\nb\n```\n", text)
 }
 
 func TestProcessReportsStrays(t *testing.T) {

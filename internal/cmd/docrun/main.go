@@ -28,6 +28,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	full := fs.Bool("full", false, "with -check: run the full forms")
 	bin := fs.String("bin", "bin", "directory holding the leaklab binary")
 	match := fs.String("run", "", "only the markers whose script matches this regular expression")
+	skip := fs.String("skip", "", "not the markers whose script matches this regular expression")
 	timeout := fs.Duration("timeout", 5*time.Minute, "longest run of one block when its marker names none")
 	if err := fs.Parse(args); err != nil {
 		return 2
@@ -40,6 +41,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			return 2
 		}
 		opt.Match = re
+	}
+	if *skip != "" {
+		re, err := regexp.Compile(*skip)
+		if err != nil {
+			fmt.Fprintf(stderr, "docrun: -skip: %v\n", err)
+			return 2
+		}
+		opt.Skip = re
 	}
 	abs, err := filepath.Abs(*bin)
 	if err == nil {
