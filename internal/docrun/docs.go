@@ -50,96 +50,124 @@ func Process(ctx context.Context, doc, text string, opt Options) (string, []Resu
 	if err != nil {
 		return text, nil, err
 	}
-	files, err := Files(doc, text)
-	if err != nil {
-		return text, nil, err
-	}
-	// A document with Go files runs inside the module (opt.ModuleDir), so
-	// that its blocks can build them with go test as a reader would.
-	parent := ""
-	if len(files) > 0 {
-		parent = opt.ModuleDir
-	}
-	dir, err := os.MkdirTemp(parent, "docrun-")
+	dir, err := workDir(doc, text, opt.ModuleDir)
 	if err != nil {
 		return text, nil, err
 	}
 	defer os.RemoveAll(dir)
-	for _, f := range files {
-		p := filepath.Join(dir, filepath.FromSlash(f.Path))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			return text, nil, err
-		}
-		if err := os.WriteFile(p, []byte(f.Text), 0o644); err != nil {
-			return text, nil, err
-		}
-	}
-	r := &Runner{Bin: opt.Bin, Dir: dir, Timeout: opt.Timeout}
-	lines := strings.Split(text, "\n")
+	d := &docRun{opt: opt, dir: dir, lines: strings.Split(text, "\n"), producerSame: true}
 	var results []Result
-	producerSame, producerSkipped := true, false
 	for _, m := range markers {
-		if m.File != "" {
-			continue
+		if m.File == "" {
+			res := d.block(ctx, m)
+			logResult(opt.Log, res)
+			results = append(results, res)
 		}
-		res := Result{Marker: m}
-		start := time.Now()
-		var out string
-		same := !opt.Quick || m.SameForm()
-		switch {
-		case m.Run != nil && (!opt.selects(m) || opt.Quick && m.NoQuick):
-			res.Skipped, producerSkipped = true, true
-		case m.Run != nil:
-			producerSkipped = false
-			run := *r
-			if m.InRepo {
-				run.Dir = opt.Root
-			}
-			out, res.Err = run.Run(ctx, m.Script(opt.Quick), m.Prompt, m.DropStderr, m.Timeout)
-			producerSame = same
-		default:
-			same = producerSame
-			b, err := os.ReadFile(filepath.Join(dir, m.From))
-			switch {
-			case os.IsNotExist(err) && producerSkipped:
-				res.Skipped = true
-			case err != nil:
-				res.Err = fmt.Errorf("from: %w (an earlier block of this document must leave it)", err)
-			default:
-				out = string(b)
-			}
-		}
-		if !res.Skipped && res.Err == nil {
-			res.Lines = m.Lines(out)
-			env := NewEnv(out)
-			for _, e := range m.Expect {
-				ok, err := env.Eval(e)
-				switch {
-				case err != nil:
-					res.Problems = append(res.Problems, Problem{"expect", err.Error()})
-				case !ok:
-					res.Problems = append(res.Problems, Problem{"expect", fmt.Sprintf("%s does not hold", e)})
-				}
-			}
-			if opt.Check {
-				res.Problems = append(res.Problems, m.Compare(lines[m.Start:m.End], res.Lines, same)...)
-			}
-		}
-		res.Elapsed = time.Since(start)
-		logResult(opt.Log, res)
-		results = append(results, res)
 	}
-	if opt.Write {
-		for i := len(results) - 1; i >= 0; i-- {
-			res := results[i]
-			if res.Skipped || res.Failed() {
-				continue
-			}
+	if !opt.Write {
+		return text, results, nil
+	}
+	lines := d.lines
+	for i := len(results) - 1; i >= 0; i-- {
+		if res := results[i]; !res.Skipped && !res.Failed() {
 			m := res.Marker
 			lines = append(lines[:m.Start], append(append([]string{}, res.Lines...), lines[m.End:]...)...)
 		}
 	}
 	return strings.Join(lines, "\n"), results, nil
+}
+
+// workDir makes the document's work directory and writes its Go files in
+// it. A document with Go files works inside the module (moduleDir), so
+// that its blocks can build them with go test as a reader would.
+func workDir(doc, text, moduleDir string) (string, error) {
+	files, err := Files(doc, text)
+	if err != nil {
+		return "", err
+	}
+	parent := ""
+	if len(files) > 0 {
+		parent = moduleDir
+	}
+	dir, err := os.MkdirTemp(parent, "docrun-")
+	if err != nil {
+		return "", err
+	}
+	for _, f := range files {
+		p := filepath.Join(dir, filepath.FromSlash(f.Path))
+		if err = os.MkdirAll(filepath.Dir(p), 0o755); err == nil {
+			err = os.WriteFile(p, []byte(f.Text), 0o644)
+		}
+		if err != nil {
+			os.RemoveAll(dir)
+			return "", err
+		}
+	}
+	return dir, nil
+}
+
+// docRun is one document's run: what a from: block needs to know of the
+// block that made its file.
+type docRun struct {
+	opt                           Options
+	dir                           string
+	lines                         []string
+	producerSame, producerSkipped bool
+}
+
+// block runs (or reads) one marker's output and judges it.
+func (d *docRun) block(ctx context.Context, m *Marker) Result {
+	res := Result{Marker: m}
+	start := time.Now()
+	out, same := d.output(ctx, m, &res)
+	if res.Skipped || res.Err != nil {
+		res.Elapsed = time.Since(start)
+		return res
+	}
+	res.Lines = m.Lines(out)
+	env := NewEnv(out)
+	for _, e := range m.Expect {
+		ok, err := env.Eval(e)
+		switch {
+		case err != nil:
+			res.Problems = append(res.Problems, Problem{"expect", err.Error()})
+		case !ok:
+			res.Problems = append(res.Problems, Problem{"expect", fmt.Sprintf("%s does not hold", e)})
+		}
+	}
+	if d.opt.Check {
+		res.Problems = append(res.Problems, m.Compare(d.lines[m.Start:m.End], res.Lines, same)...)
+	}
+	res.Elapsed = time.Since(start)
+	return res
+}
+
+// output is the marker's fresh output, and whether it was made by the form
+// that made the block (so that numbers may be compared).
+func (d *docRun) output(ctx context.Context, m *Marker, res *Result) (string, bool) {
+	if m.Run == nil {
+		b, err := os.ReadFile(filepath.Join(d.dir, m.From))
+		switch {
+		case os.IsNotExist(err) && d.producerSkipped:
+			res.Skipped = true
+		case err != nil:
+			res.Err = fmt.Errorf("from: %w (an earlier block of this document must leave it)", err)
+		}
+		return string(b), d.producerSame
+	}
+	d.producerSkipped = !d.opt.selects(m) || d.opt.Quick && m.NoQuick
+	d.producerSame = !d.opt.Quick || m.SameForm()
+	if d.producerSkipped {
+		res.Skipped = true
+		return "", false
+	}
+	r := &Runner{Bin: d.opt.Bin, Dir: d.dir, Timeout: d.opt.Timeout}
+	if m.InRepo {
+		r.Dir = d.opt.Root
+	}
+	out, err := r.Run(ctx, m.Script(d.opt.Quick), m.Prompt, m.DropStderr, m.Timeout)
+	res.Err = err
+	return out, d.producerSame
 }
 
 // selects says whether -run and -skip leave the marker in.
