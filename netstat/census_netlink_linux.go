@@ -1,0 +1,100 @@
+//go:build linux
+
+package netstat
+
+import (
+	"context"
+	"slices"
+
+	"golang.org/x/sys/unix"
+)
+
+// listenBit is LISTEN in a state mask.
+const listenBit = 1 << 10
+
+// takeNetlink is EngineNetlink: one inet_diag dump per family, the
+// kernel keeping only the asked states and ports, then the owners.
+func takeNetlink(ctx context.Context, sel Selector, o Options, dial func() (int, error)) (Snapshot, error) {
+	fd, err := dial()
+	if err != nil {
+		return Snapshot{}, err
+	}
+	defer unix.Close(fd)
+	mask, bc := stateMask(sel.States), portFilter(sel)
+	raw, err := dump(ctx, fd, mask, bc)
+	if err != nil {
+		return Snapshot{}, err
+	}
+	var own map[uint32]bool
+	if sel.Pid != 0 {
+		if own, err = inodesOf(sel.Pid); err != nil {
+			return Snapshot{}, err
+		}
+	}
+	all := owned(raw, sel, own, o.SkipOwners)
+	listening, err := sideListeners(ctx, fd, sel, mask, bc, all, own)
+	if err != nil {
+		return Snapshot{}, err
+	}
+	return finish(all, listening, sel, EngineNetlink), nil
+}
+
+// owned gives the sockets their owners. With a pid selected, the sockets
+// of that process get its pid; the others are left out, except, for a
+// selection by port, those no process holds (TIME_WAIT), as the gopsutil
+// engine does. Without a pid, every socket held by a process gets that
+// process's pid, unless skip.
+func owned(raw []diagSocket, sel Selector, own map[uint32]bool, skip bool) []Socket {
+	all := make([]Socket, 0, len(raw))
+	if sel.Pid != 0 {
+		for _, k := range raw {
+			switch {
+			case own[k.inode]:
+				k.Pid = sel.Pid
+			case k.inode != 0 || !sel.byPort():
+				continue
+			}
+			all = append(all, k.Socket)
+		}
+		return all
+	}
+	var owners map[uint32]int32
+	if !skip {
+		owners = make(map[uint32]int32, len(raw))
+		for _, k := range raw {
+			if k.inode != 0 {
+				owners[k.inode] = 0
+			}
+		}
+		findOwners(owners)
+	}
+	for _, k := range raw {
+		k.Pid = owners[k.inode]
+		all = append(all, k.Socket)
+	}
+	return all
+}
+
+// sideListeners returns the listening ports that tell a server-side
+// socket from a client-side one when the selection names no server port:
+// those of the selected process, or of the namespace, as the gopsutil
+// engine sees them. When the dump left listeners out (a state or port
+// filter), a second dump asks for the listeners alone.
+func sideListeners(ctx context.Context, fd int, sel Selector, mask uint32, bc []byte, all []Socket, own map[uint32]bool) (map[uint16]bool, error) {
+	if sel.LocalPort != 0 || sel.Port != 0 {
+		return nil, nil // every selected socket has the server port at one end
+	}
+	if mask&listenBit != 0 && bc == nil {
+		return listeningPorts(all), nil
+	}
+	raw, err := dump(ctx, fd, listenBit, nil)
+	if err != nil {
+		return nil, err
+	}
+	raw = slices.DeleteFunc(raw, func(k diagSocket) bool { return own != nil && !own[k.inode] })
+	listening := map[uint16]bool{}
+	for _, k := range raw {
+		listening[k.Local.Port()] = true
+	}
+	return listening, nil
+}

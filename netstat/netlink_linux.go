@@ -1,0 +1,184 @@
+//go:build linux
+
+package netstat
+
+import (
+	"context"
+	"encoding/binary"
+	"fmt"
+	"net/netip"
+	"slices"
+	"syscall"
+
+	"golang.org/x/sys/unix"
+)
+
+// The netlink engine sends its own inet_diag request instead of calling
+// github.com/vishvananda/netlink: v1.3.1's SocketDiagTCP and
+// SocketDiagTCPInfo always ask for every state (0xfff) with no request
+// attribute, and their request type is unexported, so they can express
+// neither the state mask nor the INET_DIAG_REQ_BYTECODE port filter that
+// let the kernel skip the sockets a census does not want. The request is
+// the one ss sends (linux/inet_diag.h, sock_diag(7)): a struct
+// inet_diag_req_v2 with the state bits, and the port filter as a bytecode
+// attribute.
+
+const (
+	sockDiagByFamily   = 20 // SOCK_DIAG_BY_FAMILY
+	inetDiagReqBytes   = 56 // sizeof(struct inet_diag_req_v2)
+	inetDiagMsgBytes   = 72 // sizeof(struct inet_diag_msg)
+	inetDiagReqBytcode = 1  // INET_DIAG_REQ_BYTECODE
+	recvBufferBytes    = 64 << 10
+)
+
+// kernelStates names the kernel's TCP states by number
+// (include/net/tcp_states.h); inet_diag reports request sockets
+// (TCP_NEW_SYN_RECV) as SYN_RECV.
+var kernelStates = [...]string{
+	1: Established, 2: SynSent, 3: SynRecv, 4: FinWait1, 5: FinWait2,
+	6: TimeWait, 7: Close, 8: CloseWait, 9: LastAck, 10: Listen, 11: Closing,
+}
+
+// openSockDiag opens the netlink socket a census asks the kernel on.
+func openSockDiag() (int, error) {
+	fd, err := unix.Socket(unix.AF_NETLINK, unix.SOCK_DGRAM|unix.SOCK_CLOEXEC, unix.NETLINK_SOCK_DIAG)
+	if err != nil {
+		return -1, fmt.Errorf("open a netlink sock_diag socket: %w", err)
+	}
+	return fd, nil
+}
+
+// diagSocket is a socket as inet_diag reports it, with the inode that
+// names its file (0: no process holds it).
+type diagSocket struct {
+	Socket
+	inode uint32
+}
+
+// stateMask is the request's idiag_states: one bit per kernel state
+// number. No states asked: every state.
+func stateMask(states []string) uint32 {
+	if len(states) == 0 {
+		return 0xfff
+	}
+	var mask uint32
+	for n, name := range kernelStates {
+		if name != "" && slices.Contains(states, name) {
+			mask |= 1 << n
+		}
+	}
+	return mask
+}
+
+// dump asks the kernel for the TCP sockets of both families in the states
+// of mask that pass the bytecode filter bc (none: every socket).
+func dump(ctx context.Context, fd int, mask uint32, bc []byte) ([]diagSocket, error) {
+	var out []diagSocket
+	buf := make([]byte, recvBufferBytes)
+	for _, family := range []uint8{unix.AF_INET, unix.AF_INET6} {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		if err := unix.Sendto(fd, request(family, mask, bc), 0, &unix.SockaddrNetlink{Family: unix.AF_NETLINK}); err != nil {
+			return nil, fmt.Errorf("send the inet_diag request: %w", err)
+		}
+		var err error
+		if out, err = receive(ctx, fd, buf, out); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// request builds one inet_diag dump request: nlmsghdr, inet_diag_req_v2,
+// and the bytecode attribute when there is a filter.
+func request(family uint8, mask uint32, bc []byte) []byte {
+	ne := binary.NativeEndian
+	size := unix.NLMSG_HDRLEN + inetDiagReqBytes
+	if len(bc) > 0 {
+		size += unix.SizeofRtAttr + len(bc)
+	}
+	b := make([]byte, size)
+	ne.PutUint32(b[0:], uint32(size))
+	ne.PutUint16(b[4:], sockDiagByFamily)
+	ne.PutUint16(b[6:], unix.NLM_F_REQUEST|unix.NLM_F_DUMP)
+	r := b[unix.NLMSG_HDRLEN:]
+	r[0], r[1] = family, unix.IPPROTO_TCP // idiag_ext, pad and the socket id stay 0
+	ne.PutUint32(r[4:], mask)
+	if len(bc) > 0 {
+		a := r[inetDiagReqBytes:]
+		ne.PutUint16(a[0:], uint16(unix.SizeofRtAttr+len(bc)))
+		ne.PutUint16(a[2:], inetDiagReqBytcode)
+		copy(a[unix.SizeofRtAttr:], bc)
+	}
+	return b
+}
+
+// receive reads one dump's answers until NLMSG_DONE, appending to out.
+func receive(ctx context.Context, fd int, buf []byte, out []diagSocket) ([]diagSocket, error) {
+	for {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		n, _, err := unix.Recvfrom(fd, buf, 0)
+		if err == unix.EINTR {
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("read the inet_diag answer: %w", err)
+		}
+		var done bool
+		if out, done, err = parse(buf[:n], out); err != nil || done {
+			return out, err
+		}
+	}
+}
+
+// parse decodes the netlink messages of one read.
+func parse(b []byte, out []diagSocket) ([]diagSocket, bool, error) {
+	ne := binary.NativeEndian
+	for len(b) >= unix.NLMSG_HDRLEN {
+		size := int(ne.Uint32(b[0:]))
+		if size < unix.NLMSG_HDRLEN || size > len(b) {
+			return out, false, fmt.Errorf("inet_diag answer: netlink message of %d bytes in %d", size, len(b))
+		}
+		body := b[unix.NLMSG_HDRLEN:size]
+		switch ne.Uint16(b[4:]) {
+		case unix.NLMSG_DONE:
+			return out, true, nil
+		case unix.NLMSG_ERROR:
+			if len(body) >= 4 {
+				if errno := -int32(ne.Uint32(body)); errno != 0 {
+					return out, false, fmt.Errorf("inet_diag request: %w", syscall.Errno(errno))
+				}
+			}
+		case sockDiagByFamily:
+			if len(body) >= inetDiagMsgBytes {
+				out = append(out, decode(body))
+			}
+		}
+		b = b[min(len(b), (size+unix.NLMSG_ALIGNTO-1)&^(unix.NLMSG_ALIGNTO-1)):]
+	}
+	return out, false, nil
+}
+
+// decode reads a struct inet_diag_msg: family, state, then the socket id
+// (ports and addresses in network order), then the inode at offset 68.
+func decode(m []byte) diagSocket {
+	be, ne := binary.BigEndian, binary.NativeEndian
+	var k diagSocket
+	if st := int(m[1]); st < len(kernelStates) {
+		k.State = kernelStates[st]
+	}
+	k.Local = netip.AddrPortFrom(diagAddr(m[0], m[8:24]), be.Uint16(m[4:]))
+	k.Remote = netip.AddrPortFrom(diagAddr(m[0], m[24:40]), be.Uint16(m[6:]))
+	k.inode = ne.Uint32(m[68:])
+	return k
+}
+
+func diagAddr(family byte, a []byte) netip.Addr {
+	if family == unix.AF_INET {
+		return netip.AddrFrom4([4]byte(a[:4]))
+	}
+	return netip.AddrFrom16([16]byte(a[:16])).Unmap()
+}
