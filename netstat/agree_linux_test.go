@@ -62,7 +62,9 @@ func TestEnginesAgree(t *testing.T) {
 // fixture is the sockets a test holds: the ports of its listeners.
 type fixture struct{ ports []uint16 }
 
-func (f *fixture) add(ln net.Listener) { f.ports = append(f.ports, uint16(ln.Addr().(*net.TCPAddr).Port)) }
+func (f *fixture) add(ln net.Listener) {
+	f.ports = append(f.ports, uint16(ln.Addr().(*net.TCPAddr).Port))
+}
 
 func (f *fixture) mine(k netstat.Socket) bool {
 	return slices.Contains(f.ports, k.Local.Port()) || slices.Contains(f.ports, k.Remote.Port())

@@ -84,7 +84,7 @@ func (s *Server) Stats(ctx context.Context) Stats {
 	}
 	st.MaxConns, st.Refused, st.HeaderTimeouts = s.cfg.MaxConns, s.guard.refused.Load(), s.guard.headerTimeouts.Load()
 	st.Memory = readMemory(st.Conns.Open, s.baseline) // before the census and its garbage
-	snap, err := netstat.Take(ctx, netstat.Selector{LocalPort: s.Port()})
+	snap, err := netstat.TakeWith(ctx, netstat.Selector{LocalPort: s.Port()}, netstat.Options{Engine: netstat.EngineGopsutil})
 	if err != nil {
 		st.KernelError = err.Error()
 	}

@@ -44,7 +44,8 @@ type config struct {
 	interval time.Duration
 	timeout  time.Duration
 	ignored  map[conn]bool
-	err      error // the first invalid option
+	take     netstat.Options // the census engine (engine.go)
+	err      error           // the first invalid option
 }
 
 // conn names a socket by its two ends, which stay the same while its

@@ -22,7 +22,7 @@ type sample struct {
 // takeSample reads the sockets the configuration selects, less the ignored
 // ones and listeners.
 func takeSample(ctx context.Context, c *config) (sample, error) {
-	snap, err := census(ctx, c.sel)
+	snap, err := census(ctx, c.sel, c.take)
 	if err != nil {
 		return sample{}, fmt.Errorf("sockcheck: %w", err)
 	}
@@ -45,11 +45,11 @@ var ownedStates = []string{netstat.Established, netstat.CloseWait, netstat.SynSe
 // selected, so as to count sockets without an owner; when the states
 // counted always have one, the census of the pid alone, selected by port
 // in memory, gives the same sockets at the cost of a census by pid.
-func census(ctx context.Context, sel netstat.Selector) (netstat.Snapshot, error) {
+func census(ctx context.Context, sel netstat.Selector, o netstat.Options) (netstat.Snapshot, error) {
 	if sel.Pid == 0 || !allOwned(sel.States) {
-		return netstat.Take(ctx, sel)
+		return netstat.TakeWith(ctx, sel, o)
 	}
-	snap, err := netstat.Take(ctx, netstat.Selector{Pid: sel.Pid})
+	snap, err := netstat.TakeWith(ctx, netstat.Selector{Pid: sel.Pid}, o)
 	if err != nil {
 		return snap, err
 	}
