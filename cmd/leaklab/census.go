@@ -16,6 +16,7 @@ func init() {
 // censusFlags is the parsed command line of census.
 type censusFlags struct {
 	sel    netstat.Selector
+	opts   netstat.Options
 	watch  time.Duration
 	format string
 }
@@ -26,20 +27,21 @@ func runCensus(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		return code
 	}
 	if f.watch == 0 {
-		return censusOnce(ctx, f.sel, f.format, stdout, stderr)
+		return censusOnce(ctx, f.sel, f.opts, f.format, stdout, stderr)
 	}
-	return censusWatch(ctx, f.sel, f.watch, f.format, stdout, stderr)
+	return censusWatch(ctx, f.sel, f.opts, f.watch, f.format, stdout, stderr)
 }
 
 // parseCensus parses and checks the flags; code is -1 when the command
 // should go on.
 func parseCensus(args []string, stderr io.Writer) (censusFlags, int) {
 	var f censusFlags
-	fs := newFlagSet("census", "-port 8080 [-pid N] [-watch 1s] [-format table|json]", stderr)
+	fs := newFlagSet("census", "-port 8080 [-pid N] [-watch 1s] [-format table|json] [-engine netlink|gopsutil]", stderr)
 	port := fs.Int("port", 0, "select both ends of connections to this `port` (server side: local port, client side: remote port); counts TIME_WAIT")
 	pid := fs.Int("pid", 0, "select the sockets of this process `id` (with -port, plus that port's ownerless TIME_WAIT sockets)")
 	fs.DurationVar(&f.watch, "watch", 0, "print one line every `interval` until Ctrl-C (0: print once)")
 	fs.StringVar(&f.format, "format", "table", "output `format`: table or json")
+	engine := fs.String("engine", "auto", "census `engine`: netlink (Linux: the kernel filters), gopsutil (/proc/net/tcp) or auto (netlink on Linux, else gopsutil)")
 	if code := parse(fs, args); code >= 0 {
 		return f, code
 	}
@@ -57,6 +59,11 @@ func parseCensus(args []string, stderr io.Writer) (censusFlags, int) {
 	case f.format != "table" && f.format != "json":
 		return f, usageErr(stderr, "census", "unknown -format %q; use table or json", f.format)
 	}
+	e, err := netstat.ParseEngine(*engine)
+	if err != nil {
+		return f, usageErr(stderr, "census", "-engine: %v", err)
+	}
+	f.opts = netstat.Options{Engine: e, SkipOwners: true} // the counts need no owners
 	f.sel = netstat.Selector{Port: uint16(*port), Pid: int32(*pid)}
 	return f, -1
 }
@@ -64,8 +71,8 @@ func parseCensus(args []string, stderr io.Writer) (censusFlags, int) {
 // minWatch is the shortest -watch period.
 const minWatch = 10 * time.Millisecond
 
-func censusOnce(ctx context.Context, sel netstat.Selector, format string, stdout, stderr io.Writer) int {
-	snap, err := netstat.Take(ctx, sel)
+func censusOnce(ctx context.Context, sel netstat.Selector, opts netstat.Options, format string, stdout, stderr io.Writer) int {
+	snap, err := netstat.TakeWith(ctx, sel, opts)
 	if err != nil {
 		return failure(stderr, "census", err)
 	}
@@ -82,11 +89,11 @@ func censusOnce(ctx context.Context, sel netstat.Selector, format string, stdout
 	return exitOK
 }
 
-func censusWatch(ctx context.Context, sel netstat.Selector, every time.Duration, format string, stdout, stderr io.Writer) int {
+func censusWatch(ctx context.Context, sel netstat.Selector, opts netstat.Options, every time.Duration, format string, stdout, stderr io.Writer) int {
 	t := time.NewTicker(every)
 	defer t.Stop()
 	for {
-		snap, err := netstat.Take(ctx, sel)
+		snap, err := netstat.TakeWith(ctx, sel, opts)
 		if ctx.Err() != nil {
 			return exitOK // Ctrl-C: stop between lines
 		}
