@@ -4,13 +4,16 @@ package netstat
 
 import (
 	"context"
-	"slices"
-
 	"golang.org/x/sys/unix"
 )
 
-// listenBit is LISTEN in a state mask.
-const listenBit = 1 << 10
+const (
+	// listenBit is LISTEN in a state mask.
+	listenBit = 1 << 10
+	// unowned are the states of sockets no process holds a descriptor of:
+	// TIME_WAIT and the requests of SYN_RECV.
+	unowned = 1<<6 | 1<<3
+)
 
 // takeNetlink is EngineNetlink: one inet_diag dump per family, the
 // kernel keeping only the asked states and ports, then the owners.
@@ -21,15 +24,22 @@ func takeNetlink(ctx context.Context, sel Selector, o Options, dial func() (int,
 	}
 	defer unix.Close(fd)
 	mask, bc := stateMask(sel.States), portFilter(sel)
-	raw, err := dump(ctx, fd, mask, bc)
-	if err != nil {
-		return Snapshot{}, err
-	}
-	var own map[uint32]bool
+	var (
+		own  map[uint32]bool
+		keep func(uint32) bool
+	)
 	if sel.Pid != 0 {
 		if own, err = inodesOf(sel.Pid); err != nil {
 			return Snapshot{}, err
 		}
+		keep = func(inode uint32) bool { return own[inode] || inode == 0 && sel.byPort() }
+		if !sel.byPort() {
+			mask &^= unowned // the process holds none of them
+		}
+	}
+	raw, err := dump(ctx, fd, mask, bc, keep)
+	if err != nil {
+		return Snapshot{}, err
 	}
 	all := owned(raw, sel, own, o.SkipOwners)
 	listening, err := sideListeners(ctx, fd, sel, mask, bc, all, own)
@@ -87,11 +97,14 @@ func sideListeners(ctx context.Context, fd int, sel Selector, mask uint32, bc []
 	if mask&listenBit != 0 && bc == nil {
 		return listeningPorts(all), nil
 	}
-	raw, err := dump(ctx, fd, listenBit, nil)
+	var keep func(uint32) bool
+	if own != nil {
+		keep = func(inode uint32) bool { return own[inode] }
+	}
+	raw, err := dump(ctx, fd, listenBit, nil, keep)
 	if err != nil {
 		return nil, err
 	}
-	raw = slices.DeleteFunc(raw, func(k diagSocket) bool { return own != nil && !own[k.inode] })
 	listening := map[uint16]bool{}
 	for _, k := range raw {
 		listening[k.Local.Port()] = true

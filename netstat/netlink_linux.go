@@ -71,8 +71,9 @@ func stateMask(states []string) uint32 {
 }
 
 // dump asks the kernel for the TCP sockets of both families in the states
-// of mask that pass the bytecode filter bc (none: every socket).
-func dump(ctx context.Context, fd int, mask uint32, bc []byte) ([]diagSocket, error) {
+// of mask that pass the bytecode filter bc (none: every socket), and
+// decodes those whose inode keep accepts (nil: all).
+func dump(ctx context.Context, fd int, mask uint32, bc []byte, keep func(inode uint32) bool) ([]diagSocket, error) {
 	var out []diagSocket
 	buf := make([]byte, recvBufferBytes)
 	for _, family := range []uint8{unix.AF_INET, unix.AF_INET6} {
@@ -83,7 +84,7 @@ func dump(ctx context.Context, fd int, mask uint32, bc []byte) ([]diagSocket, er
 			return nil, fmt.Errorf("send the inet_diag request: %w", err)
 		}
 		var err error
-		if out, err = receive(ctx, fd, buf, out); err != nil {
+		if out, err = receive(ctx, fd, buf, keep, out); err != nil {
 			return nil, err
 		}
 	}
@@ -115,7 +116,7 @@ func request(family uint8, mask uint32, bc []byte) []byte {
 }
 
 // receive reads one dump's answers until NLMSG_DONE, appending to out.
-func receive(ctx context.Context, fd int, buf []byte, out []diagSocket) ([]diagSocket, error) {
+func receive(ctx context.Context, fd int, buf []byte, keep func(uint32) bool, out []diagSocket) ([]diagSocket, error) {
 	for {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -128,14 +129,14 @@ func receive(ctx context.Context, fd int, buf []byte, out []diagSocket) ([]diagS
 			return nil, fmt.Errorf("read the inet_diag answer: %w", err)
 		}
 		var done bool
-		if out, done, err = parse(buf[:n], out); err != nil || done {
+		if out, done, err = parse(buf[:n], keep, out); err != nil || done {
 			return out, err
 		}
 	}
 }
 
 // parse decodes the netlink messages of one read.
-func parse(b []byte, out []diagSocket) ([]diagSocket, bool, error) {
+func parse(b []byte, keep func(uint32) bool, out []diagSocket) ([]diagSocket, bool, error) {
 	ne := binary.NativeEndian
 	for len(b) >= unix.NLMSG_HDRLEN {
 		size := int(ne.Uint32(b[0:]))
@@ -153,7 +154,7 @@ func parse(b []byte, out []diagSocket) ([]diagSocket, bool, error) {
 				}
 			}
 		case sockDiagByFamily:
-			if len(body) >= inetDiagMsgBytes {
+			if len(body) >= inetDiagMsgBytes && (keep == nil || keep(ne.Uint32(body[68:]))) {
 				out = append(out, decode(body))
 			}
 		}
