@@ -5,12 +5,15 @@ package netstat_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/netip"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/leaklab/leaklab/netstat"
 )
@@ -53,7 +56,7 @@ func benchPid(b *testing.B, leaklab string, pid int32, want int) {
 	b.Run("netlink", func(b *testing.B) { benchEngine(b, sel, netstat.Options{Engine: netstat.EngineNetlink}, want) })
 	b.Run("gopsutil", func(b *testing.B) { benchEngine(b, sel, netstat.Options{Engine: netstat.EngineGopsutil}, want) })
 	b.Run("leaklab/process", func(b *testing.B) {
-		benchExec(b, []byte(`"ESTABLISHED":5000`), 1, leaklab, "census", "-pid", p, "-format", "json")
+		benchExec(b, nil, want, leaklab, "census", "-pid", p, "-format", "json")
 	})
 	b.Run("ss-tanp/process", func(b *testing.B) { benchExec(b, []byte("pid="+p+","), want, "ss", "-tanpH") })
 	b.Run("netstat-tanp/process", func(b *testing.B) { benchExec(b, []byte(" "+p+"/"), want, "netstat", "-tanp") })
@@ -69,7 +72,7 @@ func benchPort(b *testing.B, leaklab string, port uint16, want int) {
 	b.Run("netlink-with-owners", func(b *testing.B) { benchEngine(b, sel, netstat.Options{Engine: netstat.EngineNetlink}, want) })
 	b.Run("gopsutil", func(b *testing.B) { benchEngine(b, sel, netstat.Options{Engine: netstat.EngineGopsutil}, want) })
 	b.Run("leaklab/process", func(b *testing.B) {
-		benchExec(b, []byte(`"ESTABLISHED":15000`), 2, leaklab, "census", "-port", p, "-format", "json")
+		benchExec(b, nil, want, leaklab, "census", "-port", p, "-format", "json")
 	})
 	b.Run("ss/process", func(b *testing.B) { benchExec(b, []byte("ESTAB"), want, "ss", "-Htan", filter) })
 	b.Run("ss-with-owners/process", func(b *testing.B) { benchExec(b, []byte("pid="), want/2, "ss", "-Htanp", filter) })
@@ -77,6 +80,7 @@ func benchPort(b *testing.B, leaklab string, port uint16, want int) {
 }
 
 func benchEngine(b *testing.B, sel netstat.Selector, o netstat.Options, want int) {
+	defer reportCPU(b, selfCPU())
 	for b.Loop() {
 		snap, err := netstat.TakeWith(context.Background(), sel, o)
 		if err != nil {
@@ -89,21 +93,55 @@ func benchEngine(b *testing.B, sel netstat.Selector, o netstat.Options, want int
 }
 
 // benchExec runs a command and checks that its output has mark at least
-// want times.
+// want times; with no mark, that the output is the JSON of a census
+// counting want ESTABLISHED sockets.
 func benchExec(b *testing.B, mark []byte, want int, name string, args ...string) {
 	path, err := exec.LookPath(name)
 	if err != nil {
 		b.Skipf("%s not installed; nothing to compare with", name)
 	}
+	var cpu time.Duration
+	defer func() { b.ReportMetric(float64(cpu.Microseconds())/1000/float64(b.N), "cpu-ms/op") }()
 	for b.Loop() {
-		out, err := exec.Command(path, args...).Output()
+		cmd := exec.Command(path, args...)
+		out, err := cmd.Output()
 		if err != nil {
 			b.Fatalf("%s %q: %v", name, args, err)
+		}
+		cpu += cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
+		if mark == nil {
+			checkCensusJSON(b, out, want)
+			continue
 		}
 		if n := bytes.Count(out, mark); n < want {
 			b.Fatalf("%s %q: %d of %q, want %d; output begins %.300q", name, args, n, mark, want, out)
 		}
 	}
+}
+
+// checkCensusJSON checks that out is a census by side and state with want
+// ESTABLISHED sockets over both sides.
+func checkCensusJSON(b *testing.B, out []byte, want int) {
+	var c netstat.Counts
+	if err := json.Unmarshal(out, &c); err != nil {
+		b.Fatalf("census output %.200q: %v", out, err)
+	}
+	if n := c.Server[netstat.Established] + c.Client[netstat.Established]; n != want {
+		b.Fatalf("census saw %d ESTABLISHED sockets, want %d: %s", n, want, out)
+	}
+}
+
+// selfCPU is the CPU time this process has used, user and system.
+func selfCPU() time.Duration {
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// reportCPU reports the CPU time per op since start: on a shared machine
+// it moves less with the other work than the wall time does.
+func reportCPU(b *testing.B, start time.Duration) {
+	b.ReportMetric(float64((selfCPU()-start).Microseconds())/1000/float64(b.N), "cpu-ms/op")
 }
 
 func buildLeaklab(b *testing.B) string {
