@@ -65,6 +65,7 @@ func benchTake(b *testing.B, sel netstat.Selector, want int) {
 }
 
 func benchTakeWith(b *testing.B, sel netstat.Selector, o netstat.Options, want int) {
+	defer reportCPU(b, selfCPU())
 	for i := 0; i < b.N; i++ {
 		snap, err := netstat.TakeWith(context.Background(), sel, o)
 		if err != nil {

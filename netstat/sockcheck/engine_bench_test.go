@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"testing"
+	"time"
 
 	"github.com/leaklab/leaklab/internal/loopback"
 	"github.com/leaklab/leaklab/netstat"
@@ -32,7 +33,9 @@ func BenchmarkSampleEngines(b *testing.B) {
 	for _, e := range []netstat.Engine{netstat.EngineNetlink, netstat.EngineGopsutil} {
 		for _, sel := range selections {
 			b.Run(fmt.Sprintf("sockets=%d/%s/%s", n, e, sel.name), func(b *testing.B) {
+				start := cpuTime()
 				benchmarkSample(b, append([]Option{Engine(e)}, sel.opts...))
+				b.ReportMetric(float64((cpuTime()-start).Microseconds())/1000/float64(b.N), "cpu-ms/op")
 			})
 		}
 	}
@@ -50,13 +53,17 @@ func benchCommand(b *testing.B, mark []byte, want int, name string, args ...stri
 	if err != nil {
 		b.Skipf("%s not installed; nothing to compare with", name)
 	}
+	var cpu time.Duration
 	for b.Loop() {
-		out, err := exec.Command(path, args...).Output()
+		cmd := exec.Command(path, args...)
+		out, err := cmd.Output()
 		if err != nil {
 			b.Fatalf("%s %q: %v", name, args, err)
 		}
+		cpu += cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
 		if got := bytes.Count(out, mark); got < want {
 			b.Fatalf("%s %q: %d of %q, want %d", name, args, got, mark, want)
 		}
 	}
+	b.ReportMetric(float64(cpu.Microseconds())/1000/float64(b.N), "cpu-ms/op")
 }
