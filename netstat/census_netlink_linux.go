@@ -37,11 +37,11 @@ func takeNetlink(ctx context.Context, sel Selector, o Options, dial func() (int,
 			mask &^= unowned // the process holds none of them
 		}
 	}
-	raw, err := dump(ctx, fd, mask, bc, keep)
+	d, err := dump(ctx, fd, mask, bc, keep)
 	if err != nil {
 		return Snapshot{}, err
 	}
-	all := owned(raw, sel, own, o.SkipOwners)
+	all := owned(d, sel, own, o.SkipOwners)
 	listening, err := sideListeners(ctx, fd, sel, mask, bc, all, own)
 	if err != nil {
 		return Snapshot{}, err
@@ -49,40 +49,39 @@ func takeNetlink(ctx context.Context, sel Selector, o Options, dial func() (int,
 	return finish(all, listening, sel, EngineNetlink), nil
 }
 
-// owned gives the sockets their owners. With a pid selected, the sockets
-// of that process get its pid; the others are left out, except, for a
-// selection by port, those no process holds (TIME_WAIT), as the gopsutil
-// engine does. Without a pid, every socket held by a process gets that
-// process's pid, unless skip.
-func owned(raw []diagSocket, sel Selector, own map[uint32]bool, skip bool) []Socket {
-	all := make([]Socket, 0, len(raw))
+// owned gives the sockets their owners, in place. With a pid selected,
+// the sockets of that process get its pid; the others are left out,
+// except, for a selection by port, those no process holds (TIME_WAIT), as
+// the gopsutil engine does. Without a pid, every socket held by a process
+// gets that process's pid, unless skip.
+func owned(d *dumped, sel Selector, own map[uint32]bool, skip bool) []Socket {
+	all := d.sockets[:0]
 	if sel.Pid != 0 {
-		for _, k := range raw {
-			switch {
-			case own[k.inode]:
+		for i, k := range d.sockets {
+			switch inode := d.inodes[i]; {
+			case own[inode]:
 				k.Pid = sel.Pid
-			case k.inode != 0 || !sel.byPort():
+			case inode != 0 || !sel.byPort():
 				continue
 			}
-			all = append(all, k.Socket)
+			all = append(all, k)
 		}
 		return all
 	}
-	var owners map[uint32]int32
-	if !skip {
-		owners = make(map[uint32]int32, len(raw))
-		for _, k := range raw {
-			if k.inode != 0 {
-				owners[k.inode] = 0
-			}
+	if skip {
+		return d.sockets
+	}
+	owners := make(map[uint32]int32, len(d.inodes))
+	for _, inode := range d.inodes {
+		if inode != 0 {
+			owners[inode] = 0
 		}
-		findOwners(owners)
 	}
-	for _, k := range raw {
-		k.Pid = owners[k.inode]
-		all = append(all, k.Socket)
+	findOwners(owners)
+	for i := range d.sockets {
+		d.sockets[i].Pid = owners[d.inodes[i]]
 	}
-	return all
+	return d.sockets
 }
 
 // sideListeners returns the listening ports that tell a server-side
@@ -101,12 +100,12 @@ func sideListeners(ctx context.Context, fd int, sel Selector, mask uint32, bc []
 	if own != nil {
 		keep = func(inode uint32) bool { return own[inode] }
 	}
-	raw, err := dump(ctx, fd, listenBit, nil, keep)
+	d, err := dump(ctx, fd, listenBit, nil, keep)
 	if err != nil {
 		return nil, err
 	}
 	listening := map[uint16]bool{}
-	for _, k := range raw {
+	for _, k := range d.sockets {
 		listening[k.Local.Port()] = true
 	}
 	return listening, nil

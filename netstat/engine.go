@@ -170,14 +170,17 @@ func refused(err error) bool {
 var errNetlinkUnsupported = errors.New("the netlink census engine works on Linux only; use the gopsutil engine")
 
 // finish labels the sides of every socket read, keeps the selected ones
-// and stamps the snapshot.
+// (in place) and stamps the snapshot.
 func finish(all []Socket, listening map[uint16]bool, sel Selector, e Engine) Snapshot {
 	resolveSides(all, listening, sel)
-	snap := Snapshot{Taken: time.Now(), Selector: sel, Engine: e}
+	kept := all[:0]
 	for _, k := range all {
 		if sel.Match(k) {
-			snap.Sockets = append(snap.Sockets, k)
+			kept = append(kept, k)
 		}
 	}
-	return snap
+	if len(kept) == 0 {
+		kept = nil
+	}
+	return Snapshot{Taken: time.Now(), Selector: sel, Engine: e, Sockets: kept}
 }

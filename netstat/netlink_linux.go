@@ -48,11 +48,11 @@ func openSockDiag() (int, error) {
 	return fd, nil
 }
 
-// diagSocket is a socket as inet_diag reports it, with the inode that
-// names its file (0: no process holds it).
-type diagSocket struct {
-	Socket
-	inode uint32
+// dumped is what a dump decoded: the sockets, and beside each the inode
+// that names its file (0: no process holds it).
+type dumped struct {
+	sockets []Socket
+	inodes  []uint32
 }
 
 // stateMask is the request's idiag_states: one bit per kernel state
@@ -73,8 +73,8 @@ func stateMask(states []string) uint32 {
 // dump asks the kernel for the TCP sockets of both families in the states
 // of mask that pass the bytecode filter bc (none: every socket), and
 // decodes those whose inode keep accepts (nil: all).
-func dump(ctx context.Context, fd int, mask uint32, bc []byte, keep func(inode uint32) bool) ([]diagSocket, error) {
-	var out []diagSocket
+func dump(ctx context.Context, fd int, mask uint32, bc []byte, keep func(inode uint32) bool) (*dumped, error) {
+	out := &dumped{}
 	buf := make([]byte, recvBufferBytes)
 	for _, family := range []uint8{unix.AF_INET, unix.AF_INET6} {
 		if err := ctx.Err(); err != nil {
@@ -83,8 +83,7 @@ func dump(ctx context.Context, fd int, mask uint32, bc []byte, keep func(inode u
 		if err := unix.Sendto(fd, request(family, mask, bc), 0, &unix.SockaddrNetlink{Family: unix.AF_NETLINK}); err != nil {
 			return nil, fmt.Errorf("send the inet_diag request: %w", err)
 		}
-		var err error
-		if out, err = receive(ctx, fd, buf, keep, out); err != nil {
+		if err := receive(ctx, fd, buf, keep, out); err != nil {
 			return nil, err
 		}
 	}
@@ -116,64 +115,67 @@ func request(family uint8, mask uint32, bc []byte) []byte {
 }
 
 // receive reads one dump's answers until NLMSG_DONE, appending to out.
-func receive(ctx context.Context, fd int, buf []byte, keep func(uint32) bool, out []diagSocket) ([]diagSocket, error) {
+func receive(ctx context.Context, fd int, buf []byte, keep func(uint32) bool, out *dumped) error {
 	for {
 		if err := ctx.Err(); err != nil {
-			return nil, err
+			return err
 		}
 		n, _, err := unix.Recvfrom(fd, buf, 0)
 		if err == unix.EINTR {
 			continue
 		}
 		if err != nil {
-			return nil, fmt.Errorf("read the inet_diag answer: %w", err)
+			return fmt.Errorf("read the inet_diag answer: %w", err)
 		}
-		var done bool
-		if out, done, err = parse(buf[:n], keep, out); err != nil || done {
-			return out, err
+		if done, err := parse(buf[:n], keep, out); err != nil || done {
+			return err
 		}
 	}
 }
 
 // parse decodes the netlink messages of one read.
-func parse(b []byte, keep func(uint32) bool, out []diagSocket) ([]diagSocket, bool, error) {
+func parse(b []byte, keep func(uint32) bool, out *dumped) (bool, error) {
 	ne := binary.NativeEndian
 	for len(b) >= unix.NLMSG_HDRLEN {
 		size := int(ne.Uint32(b[0:]))
 		if size < unix.NLMSG_HDRLEN || size > len(b) {
-			return out, false, fmt.Errorf("inet_diag answer: netlink message of %d bytes in %d", size, len(b))
+			return false, fmt.Errorf("inet_diag answer: netlink message of %d bytes in %d", size, len(b))
 		}
 		body := b[unix.NLMSG_HDRLEN:size]
 		switch ne.Uint16(b[4:]) {
 		case unix.NLMSG_DONE:
-			return out, true, nil
+			return true, nil
 		case unix.NLMSG_ERROR:
 			if len(body) >= 4 {
 				if errno := -int32(ne.Uint32(body)); errno != 0 {
-					return out, false, fmt.Errorf("inet_diag request: %w", syscall.Errno(errno))
+					return false, fmt.Errorf("inet_diag request: %w", syscall.Errno(errno))
 				}
 			}
 		case sockDiagByFamily:
-			if len(body) >= inetDiagMsgBytes && (keep == nil || keep(ne.Uint32(body[68:]))) {
-				out = append(out, decode(body))
+			if len(body) < inetDiagMsgBytes {
+				break
+			}
+			if inode := ne.Uint32(body[68:]); keep == nil || keep(inode) {
+				out.sockets = append(out.sockets, decode(body))
+				out.inodes = append(out.inodes, inode)
 			}
 		}
 		b = b[min(len(b), (size+unix.NLMSG_ALIGNTO-1)&^(unix.NLMSG_ALIGNTO-1)):]
 	}
-	return out, false, nil
+	return false, nil
 }
 
 // decode reads a struct inet_diag_msg: family, state, then the socket id
-// (ports and addresses in network order), then the inode at offset 68.
-func decode(m []byte) diagSocket {
-	be, ne := binary.BigEndian, binary.NativeEndian
-	var k diagSocket
+// (ports and addresses in network order); the inode, at offset 68, is
+// read by parse.
+func decode(m []byte) Socket {
+	be := binary.BigEndian
+	var k Socket
 	if st := int(m[1]); st < len(kernelStates) {
 		k.State = kernelStates[st]
 	}
 	k.Local = netip.AddrPortFrom(diagAddr(m[0], m[8:24]), be.Uint16(m[4:]))
 	k.Remote = netip.AddrPortFrom(diagAddr(m[0], m[24:40]), be.Uint16(m[6:]))
-	k.inode = ne.Uint32(m[68:])
 	return k
 }
 
