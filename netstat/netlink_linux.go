@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/netip"
 	"slices"
+	"sync/atomic"
 	"syscall"
 
 	"golang.org/x/sys/unix"
@@ -18,13 +19,14 @@ import (
 // SocketDiagTCPInfo always ask for every state (0xfff) with no request
 // attribute, and their request type is unexported, so they can express
 // neither the state mask nor the INET_DIAG_REQ_BYTECODE port filter that
-// let the kernel skip the sockets a census does not want. The request is
-// the one ss sends (linux/inet_diag.h, sock_diag(7)): a struct
-// inet_diag_req_v2 with the state bits, and the port filter as a bytecode
-// attribute.
+// let the kernel skip the sockets a census does not want. The requests
+// are those ss sends (linux/inet_diag.h, sock_diag(7)): the state bits in
+// the request, and the port filter as a bytecode attribute after it.
 
 const (
 	sockDiagByFamily   = 20 // SOCK_DIAG_BY_FAMILY
+	tcpDiagGetSock     = 18 // TCPDIAG_GETSOCK, the legacy request
+	inetDiagReqV1Bytes = 60 // sizeof(struct inet_diag_req)
 	inetDiagReqBytes   = 56 // sizeof(struct inet_diag_req_v2)
 	inetDiagMsgBytes   = 72 // sizeof(struct inet_diag_msg)
 	inetDiagReqBytcode = 1  // INET_DIAG_REQ_BYTECODE
@@ -70,43 +72,84 @@ func stateMask(states []string) uint32 {
 	return mask
 }
 
+// noLegacy is set once the kernel has refused the legacy request.
+var noLegacy atomic.Bool
+
 // dump asks the kernel for the TCP sockets of both families in the states
 // of mask that pass the bytecode filter bc (none: every socket), and
 // decodes those whose inode keep accepts (nil: all).
+//
+// It sends the legacy TCPDIAG_GETSOCK request first: the kernel dumps it
+// with family AF_UNSPEC, walking its socket tables once for IPv4 and IPv6,
+// where SOCK_DIAG_BY_FAMILY takes one family per request and so one walk
+// each (as ss sends them): on a machine with many sockets the walk, not
+// the answer, is most of a census. A kernel that refuses the legacy
+// request gets one SOCK_DIAG_BY_FAMILY request per family from then on.
 func dump(ctx context.Context, fd int, mask uint32, bc []byte, keep func(inode uint32) bool) (*dumped, error) {
-	out := &dumped{}
 	buf := make([]byte, recvBufferBytes)
+	if !noLegacy.Load() {
+		out := &dumped{}
+		err := exchange(ctx, fd, legacyRequest(mask, bc), buf, keep, out)
+		if err == nil || ctx.Err() != nil {
+			return out, err
+		}
+		noLegacy.Store(true)
+	}
+	out := &dumped{}
 	for _, family := range []uint8{unix.AF_INET, unix.AF_INET6} {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		if err := unix.Sendto(fd, request(family, mask, bc), 0, &unix.SockaddrNetlink{Family: unix.AF_NETLINK}); err != nil {
-			return nil, fmt.Errorf("send the inet_diag request: %w", err)
-		}
-		if err := receive(ctx, fd, buf, keep, out); err != nil {
+		if err := exchange(ctx, fd, request(family, mask, bc), buf, keep, out); err != nil {
 			return nil, err
 		}
 	}
 	return out, nil
 }
 
-// request builds one inet_diag dump request: nlmsghdr, inet_diag_req_v2,
-// and the bytecode attribute when there is a filter.
+// exchange sends one dump request and reads its answers into out.
+func exchange(ctx context.Context, fd int, req, buf []byte, keep func(uint32) bool, out *dumped) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if err := unix.Sendto(fd, req, 0, &unix.SockaddrNetlink{Family: unix.AF_NETLINK}); err != nil {
+		return fmt.Errorf("send the inet_diag request: %w", err)
+	}
+	return receive(ctx, fd, buf, keep, out)
+}
+
+// legacyRequest builds a TCPDIAG_GETSOCK dump request: nlmsghdr, struct
+// inet_diag_req (family, lengths and ext, the socket id, then the states
+// at offset 52), and the bytecode attribute when there is a filter.
+func legacyRequest(mask uint32, bc []byte) []byte {
+	b := message(tcpDiagGetSock, inetDiagReqV1Bytes, bc)
+	r := b[unix.NLMSG_HDRLEN:]
+	r[0] = unix.AF_INET // the kernel dumps both families whatever it says
+	binary.NativeEndian.PutUint32(r[52:], mask)
+	return b
+}
+
+// request builds one SOCK_DIAG_BY_FAMILY dump request: nlmsghdr, struct
+// inet_diag_req_v2, and the bytecode attribute when there is a filter.
 func request(family uint8, mask uint32, bc []byte) []byte {
+	b := message(sockDiagByFamily, inetDiagReqBytes, bc)
+	r := b[unix.NLMSG_HDRLEN:]
+	r[0], r[1] = family, unix.IPPROTO_TCP // idiag_ext, pad and the socket id stay 0
+	binary.NativeEndian.PutUint32(r[4:], mask)
+	return b
+}
+
+// message lays out a dump request of type typ: the netlink header, a
+// zeroed request of reqBytes, and the bytecode attribute after it.
+func message(typ uint16, reqBytes int, bc []byte) []byte {
 	ne := binary.NativeEndian
-	size := unix.NLMSG_HDRLEN + inetDiagReqBytes
+	size := unix.NLMSG_HDRLEN + reqBytes
 	if len(bc) > 0 {
 		size += unix.SizeofRtAttr + len(bc)
 	}
 	b := make([]byte, size)
 	ne.PutUint32(b[0:], uint32(size))
-	ne.PutUint16(b[4:], sockDiagByFamily)
+	ne.PutUint16(b[4:], typ)
 	ne.PutUint16(b[6:], unix.NLM_F_REQUEST|unix.NLM_F_DUMP)
-	r := b[unix.NLMSG_HDRLEN:]
-	r[0], r[1] = family, unix.IPPROTO_TCP // idiag_ext, pad and the socket id stay 0
-	ne.PutUint32(r[4:], mask)
 	if len(bc) > 0 {
-		a := r[inetDiagReqBytes:]
+		a := b[unix.NLMSG_HDRLEN+reqBytes:]
 		ne.PutUint16(a[0:], uint16(unix.SizeofRtAttr+len(bc)))
 		ne.PutUint16(a[2:], inetDiagReqBytcode)
 		copy(a[unix.SizeofRtAttr:], bc)
@@ -151,7 +194,7 @@ func parse(b []byte, keep func(uint32) bool, out *dumped) (bool, error) {
 					return false, fmt.Errorf("inet_diag request: %w", syscall.Errno(errno))
 				}
 			}
-		case sockDiagByFamily:
+		case sockDiagByFamily, tcpDiagGetSock:
 			if len(body) < inetDiagMsgBytes {
 				break
 			}
