@@ -33,9 +33,6 @@ const (
 	EngineGopsutil Engine = "gopsutil"
 )
 
-// Engines lists the engines a user can name, for flags and messages.
-var Engines = []Engine{EngineAuto, EngineNetlink, EngineGopsutil}
-
 // ParseEngine returns the engine named s: "auto" (or ""), "netlink" or
 // "gopsutil".
 func ParseEngine(s string) (Engine, error) {

@@ -2,7 +2,7 @@ package main
 
 import (
 	"context"
-	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"slices"
@@ -12,10 +12,6 @@ import (
 	"github.com/leaklab/leaklab/report"
 )
 
-func init() {
-	register(command{name: "compare", summary: "run a faulty and a fixed client side by side and print what leaked", run: runCompare})
-}
-
 // compareOutputs are the compare flags that say where the run goes.
 type compareOutputs struct {
 	format, out, csv string
@@ -24,11 +20,11 @@ type compareOutputs struct {
 	dryRun           bool
 }
 
-func runCompare(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+func runCompare(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	c := experiments.DefaultConfig()
 	var o compareOutputs
 	fs := newFlagSet("compare", "[-scenario new-client-per-request] [-delay 20s] [-interval 1s] [-extra 2] [-duration 60s] [-seed 1] [-format table|json|csv|markdown] [-out run.json] [-csv series.csv] [-chart=false] [-live]", stderr)
-	fs.StringVar(&c.Scenario, "scenario", c.Scenario, "catalogue `name` to run (see -list), or all")
+	fs.StringVar(&c.Scenario, "scenario", c.Scenario, "catalogue `name` to run (see -list), or all for each in turn")
 	fs.DurationVar(&c.Delay, "delay", c.Delay, "how long each server waits before answering")
 	fs.DurationVar(&c.Interval, "interval", c.Interval, "period of the load: one request per tick plus 0..extra more")
 	fs.IntVar(&c.Extra, "extra", c.Extra, "most extra requests per tick (random, seeded)")
@@ -36,52 +32,57 @@ func runCompare(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	fs.Uint64Var(&c.Seed, "seed", c.Seed, "seed of the random extras (same seed, same load)")
 	fs.IntVar(&c.MaxSockets, "max-sockets", c.MaxSockets, "stop a client that holds this many sockets")
 	fs.DurationVar(&c.SampleEvery, "sample-every", c.SampleEvery, fmt.Sprintf("census period (0: the interval; never under %v)", experiments.MinSampleEvery))
-	fs.StringVar(&o.format, "format", "table", "output `format`: table, json, csv or markdown")
-	fs.StringVar(&o.out, "out", "", "also write the whole run (settings, results, every sample) as JSON to this `file`, for leaklab report")
-	fs.StringVar(&o.csv, "csv", "", "also write the time series as CSV to this `file`: one row per sample per variant")
+	fs.StringVar(&o.format, "format", "table", "output `format`: table, json (the run document, as -out writes it), csv (the summary CSV: one row per variant) or markdown")
+	fs.StringVar(&o.out, "out", "", "also write the run document (settings, results, every sample; JSON, docs/RUN-FORMAT.md) to this `file`, for leaklab report")
+	fs.StringVar(&o.csv, "csv", "", "also write the series CSV to this `file`: one row per sample per variant")
 	fs.BoolVar(&o.chart, "chart", true, "draw client ESTABLISHED over time under the table (-format table only)")
 	fs.BoolVar(&o.live, "live", false, "show a live panel on stderr while the run goes (plain lines when stderr is not a terminal)")
 	list := fs.Bool("list", false, "print the scenario catalogue and exit")
 	fs.BoolVar(&o.quiet, "quiet", false, "no progress lines on stderr")
 	fs.BoolVar(&o.dryRun, "dry-run", false, "check the flags, print what would run and the expected bound, and exit without starting anything")
-	if code := parse(fs, args); code >= 0 {
-		return code
+	if err := parseFlags(fs, args); err != nil {
+		return err
 	}
 	if *list {
-		return listScenarios(stdout)
+		listScenarios(stdout)
+		return nil
 	}
-	if err := checkCompare(c, o); err != nil {
-		return usageErr(stderr, "compare", "%v", err)
+	if err := checkCompare(c, o, fs); err != nil {
+		return err
 	}
 	if o.dryRun {
-		return comparePlan(c, stdout)
+		comparePlan(c, stdout)
+		return nil
 	}
 	watch(&c, o, stderr)
 	suite, err := runScenarios(ctx, c)
 	if err != nil {
-		return failure(stderr, "compare", err)
+		return err
 	}
-	if err := writeCompare(suite, o, stdout, stderr); err != nil {
-		return failure(stderr, "compare", err)
-	}
-	return exitOK
+	return writeCompare(suite, o, stdout, stderr)
 }
 
 // checkCompare checks the flags; the config's own Validate comes last.
-func checkCompare(c experiments.Config, o compareOutputs) error {
+// For -scenario all, the settings are checked as for any one scenario:
+// CompareAll runs each with them.
+func checkCompare(c experiments.Config, o compareOutputs, fs *flag.FlagSet) error {
 	switch {
 	case !slices.Contains(experiments.Formats, o.format):
-		return fmt.Errorf("unknown -format %q; use one of %v", o.format, experiments.Formats)
+		return usagef("unknown -format %q; use one of %v", o.format, experiments.Formats)
 	case o.live && o.quiet:
-		return errors.New("-live and -quiet contradict each other; pick one")
-	case c.SampleEvery < 0:
-		return fmt.Errorf("-sample-every %v is negative; give a period such as 100ms, or 0 for the interval", c.SampleEvery)
+		return usagef("-live and -quiet contradict each other; pick one")
 	}
-	return c.Validate()
+	if c.Scenario == experiments.All {
+		c.Scenario = experiments.Scenarios()[0].Name
+	}
+	if err := c.Validate(); err != nil {
+		return flagError(fs, err)
+	}
+	return nil
 }
 
 // comparePlan prints what a run would do, for -dry-run.
-func comparePlan(c experiments.Config, w io.Writer) int {
+func comparePlan(c experiments.Config, w io.Writer) {
 	what := c.Scenario
 	if what == experiments.All {
 		what = fmt.Sprintf("the %d scenarios of the catalogue one after the other", len(experiments.Scenarios()))
@@ -90,7 +91,6 @@ func comparePlan(c experiments.Config, w io.Writer) int {
 	fmt.Fprintf(w, "  server delay %v; one request every %v plus 0..%d more, for %v (seed %d); socket cap %d\n",
 		c.Delay, c.Interval, c.Extra, c.Duration, c.Seed, c.MaxSockets)
 	fmt.Fprintf(w, "  expected in flight λ·W = %.1f; nothing started\n", expectedInFlight(c))
-	return exitOK
 }
 
 // expectedInFlight is λ·W for the scenario, with its own W (a client
@@ -161,7 +161,7 @@ func saveRun(suite experiments.Suite, o compareOutputs, stderr io.Writer) error 
 		what  string
 	}{
 		{o.out, func(w io.Writer) error { return report.WriteJSON(w, suite) }, "run (leaklab report " + o.out + " -html report.html draws it)"},
-		{o.csv, func(w io.Writer) error { return report.WriteCSV(w, suite) }, "time series"},
+		{o.csv, func(w io.Writer) error { return report.WriteCSV(w, suite) }, "series CSV"},
 	} {
 		if f.path == "" {
 			continue
@@ -176,11 +176,10 @@ func saveRun(suite experiments.Suite, o compareOutputs, stderr io.Writer) error 
 	return nil
 }
 
-func listScenarios(w io.Writer) int {
+func listScenarios(w io.Writer) {
 	for _, s := range experiments.Scenarios() {
 		fmt.Fprintf(w, "%-24s %s\n%-24s symptom: %s; lesson: %s\n", s.Name, s.Summary, "", s.Symptom, s.Lesson)
 	}
-	return exitOK
 }
 
 func runScenarios(ctx context.Context, c experiments.Config) (experiments.Suite, error) {

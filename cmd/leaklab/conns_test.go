@@ -26,7 +26,7 @@ import (
 func init() {
 	if spec := os.Getenv(capacity.WorkerEnv); spec != "" {
 		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-		code := connsWorker(ctx, spec, os.Stdout, os.Stderr)
+		code := exitCode(os.Stderr, "conns", connsWorker(ctx, spec, os.Stdout))
 		stop()
 		os.Exit(code)
 	}
@@ -81,12 +81,12 @@ func TestConnsUsageErrorsExit2(t *testing.T) {
 		{[]string{"-target", "192.0.2.1:80"}, "not a loopback address"},
 		{[]string{"-target", "127.0.0.1"}, "give host:port"},
 		{[]string{"-source", "127.0.0.9-127.0.0.2"}, "the end must not be below the start"},
-		{[]string{"-source", "192.0.2.7"}, "source 192.0.2.7 is not a loopback address"},
+		{[]string{"-source", "192.0.2.7"}, "-source \"192.0.2.7\": source is not a loopback address"},
 		{[]string{"-format", "xml"}, `unknown -format "xml"`},
 		{[]string{"-workers", "0"}, "-workers 0: want 1 or more"},
 		{[]string{"-connections", tooMany, "-delay", "0"}, "connections per process need"},
 		{[]string{"-connections", fmt.Sprint(ports.Size() + 1), "-delay", "0", "-workers", "3"}, "exceed the ephemeral port range"},
-		{[]string{"-hold", "1h"}, "is not shorter than max-duration"},
+		{[]string{"-hold", "1h"}, "is not shorter than -max-duration"},
 		{[]string{"-auto", "-reopen"}, "do not combine"},
 		{[]string{"-ping", "-1s"}, "ping -1s"},
 		{[]string{"-path", "ping"}, "starting with /"},
