@@ -4,6 +4,7 @@ package netstat
 
 import (
 	"context"
+
 	"golang.org/x/sys/unix"
 )
 
@@ -15,8 +16,9 @@ const (
 	unowned = 1<<6 | 1<<3
 )
 
-// takeNetlink is EngineNetlink: one inet_diag dump per family, the
-// kernel keeping only the asked states and ports, then the owners.
+// takeNetlink is EngineNetlink: an inet_diag dump of both families, the
+// kernel keeping only the asked states and ports, then the owners: the
+// selected process's descriptors alone for a selection by pid.
 func takeNetlink(ctx context.Context, sel Selector, o Options, dial func() (int, error)) (Snapshot, error) {
 	fd, err := dial()
 	if err != nil {
