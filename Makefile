@@ -15,7 +15,7 @@ DOCS     ?=
 SOAK     ?= 3m
 
 .PHONY: help demo demo-quick catalogue demo-catalogue demo-live demo-report demo-faulty demo-fixed demo-metrics screenshot \
-	test test-short test-browser check-demos docs docs-check docs-tools fuzz soak bench bench-capacity capacity-40k lint build clean
+	test test-short test-browser check-demos docs docs-check docs-tools fuzz soak bench bench-census bench-capacity capacity-40k lint build clean
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -93,6 +93,9 @@ test-short: ## the quick tests only
 
 bench: ## benchmarks (census vs netstat shell-out, ...); figures in docs/BENCHMARKS.md
 	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+bench-census: ## census figures for docs/BENCHMARKS.md: 25,000 loopback connections in helper processes (about 90 s)
+	LEAKLAB_BENCH_LARGE=1 $(GO) test -run '^$$' -bench CensusLarge -benchtime 5x ./netstat/
 
 bench-capacity: ## capacity figures for docs/BENCHMARKS.md (about 100 s, thousands of loopback connections)
 	$(GO) test -run '^$$' -bench . -benchtime 5x ./capacity/

@@ -91,7 +91,8 @@ func (s *Server) Stats(ctx context.Context) Stats {
 	}
 	st.MaxConns, st.Refused, st.HeaderTimeouts = s.cfg.MaxConns, s.guard.refused.Load(), s.guard.headerTimeouts.Load()
 	st.Memory = readMemory(st.Conns.Open, s.baseline) // before the census and its garbage
-	snap, err := netstat.Take(ctx, s.kernelSelector())
+	// The server counts its own sockets with gopsutil, on every OS.
+	snap, err := netstat.TakeWith(ctx, s.kernelSelector(), netstat.Options{Engine: netstat.EngineGopsutil})
 	if err != nil {
 		st.KernelError = err.Error()
 	}

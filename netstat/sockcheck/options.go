@@ -57,7 +57,8 @@ type config struct {
 	afterTests bool
 	// hijacked reports the server's ends of hijacked connections (Track).
 	hijacked func(conn) bool
-	err      error // the first invalid option
+	take     netstat.Options // the census engine (engine.go)
+	err      error           // the first invalid option
 }
 
 // conn names a socket by its two ends, which stay the same while its
@@ -206,7 +207,8 @@ func Ignore(sockets ...netstat.Socket) Option {
 // `defer sockcheck.VerifyNone(t, sockcheck.IgnoreCurrent())` it runs at the
 // defer statement, as every argument of a deferred call does.
 func IgnoreCurrent() Option {
-	snap, err := netstat.Take(context.Background(), netstat.Selector{})
+	// Only the sockets' ends are kept: no owners needed.
+	snap, err := netstat.TakeWith(context.Background(), netstat.Selector{}, netstat.Options{SkipOwners: true})
 	if err != nil {
 		err = fmt.Errorf("sockcheck.IgnoreCurrent: %w", err)
 	}

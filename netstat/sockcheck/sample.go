@@ -25,7 +25,7 @@ type sample struct {
 // takeSample reads the sockets the configuration selects, less the ignored
 // ones and listeners.
 func takeSample(ctx context.Context, c *config) (sample, error) {
-	snap, listening, err := census(ctx, c.sel)
+	snap, listening, err := census(ctx, c.sel, c.take)
 	if err != nil {
 		return sample{}, fmt.Errorf("sockcheck: %w", err)
 	}
@@ -49,12 +49,12 @@ var ownedStates = []string{netstat.Established, netstat.CloseWait, netstat.SynSe
 // counted always have one, the census of the pid alone, selected by port
 // in memory, gives the same sockets at the cost of a census by pid.
 // It also returns the ports the process listens on, when it read them.
-func census(ctx context.Context, sel netstat.Selector) (netstat.Snapshot, map[uint16]bool, error) {
+func census(ctx context.Context, sel netstat.Selector, o netstat.Options) (netstat.Snapshot, map[uint16]bool, error) {
 	if sel.Pid == 0 || !allOwned(sel.States) {
-		snap, err := netstat.Take(ctx, sel)
+		snap, err := netstat.TakeWith(ctx, sel, o)
 		return snap, nil, err
 	}
-	snap, err := netstat.Take(ctx, netstat.Selector{Pid: sel.Pid})
+	snap, err := netstat.TakeWith(ctx, netstat.Selector{Pid: sel.Pid}, o)
 	if err != nil {
 		return snap, nil, err
 	}

@@ -134,9 +134,9 @@ func (h hijacker) ServeHTTP(w http.ResponseWriter, _ *http.Request) {
 	if err != nil {
 		panic(err)
 	}
+	h.conns <- c // before the answer: once the client has it, the test may release
 	fmt.Fprint(rw, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
 	rw.Flush()
-	h.conns <- c
 }
 
 func (h hijacker) release() {

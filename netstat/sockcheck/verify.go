@@ -80,7 +80,9 @@ func (c *config) checkListening(ctx context.Context, s sample) error {
 		if s.listening[p] {
 			continue
 		}
-		snap, err := netstat.Take(ctx, netstat.Selector{LocalPort: p, States: []string{netstat.Listen}})
+		o := c.take
+		o.SkipOwners = true // whether it listens, not who
+		snap, err := netstat.TakeWith(ctx, netstat.Selector{LocalPort: p, States: []string{netstat.Listen}}, o)
 		if err != nil {
 			return fmt.Errorf("sockcheck: %w", err)
 		}
