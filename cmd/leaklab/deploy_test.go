@@ -22,6 +22,9 @@ import (
 
 var deployDir = filepath.Join("..", "..", "deploy", "kubernetes")
 
+// hostsScript is make capacity-hosts' script, from this package's directory.
+var hostsScript = filepath.Join("..", "..", "capacity", "scripts", "hosts.sh")
+
 // decodeStrict decodes one YAML document into v, refusing unknown fields.
 func decodeStrict(t *testing.T, doc []byte, v any) {
 	t.Helper()

@@ -1,3 +1,5 @@
+//go:build linux
+
 package main
 
 import (
@@ -17,9 +19,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
-
-// hostsScript is make capacity-hosts' script, from this package's directory.
-var hostsScript = filepath.Join("..", "..", "capacity", "scripts", "hosts.sh")
 
 // startHosts runs hosts.sh with this test binary as leaklab (HOSTS=2, a
 // few hundred connections); it skips unless network namespaces can be
