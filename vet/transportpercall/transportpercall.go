@@ -1,0 +1,117 @@
+package transportpercall
+
+import (
+	_ "embed"
+	"fmt"
+	"go/ast"
+	"go/types"
+	"strings"
+
+	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/analysis/passes/inspect"
+	"golang.org/x/tools/go/ast/inspector"
+
+	"github.com/leaklab/leaklab/vet/internal/vetutil"
+)
+
+//go:embed doc.go
+var doc string
+
+var reporter = &vetutil.Reporter{Name: "transportpercall"}
+
+// Analyzer reports an http.Transport made per call.
+var Analyzer = &analysis.Analyzer{
+	Name:      "transportpercall",
+	Doc:       vetutil.Doc(doc, "transportpercall"),
+	URL:       "https://pkg.go.dev/github.com/leaklab/leaklab/vet/transportpercall",
+	Requires:  []*analysis.Analyzer{inspect.Analyzer},
+	Run:       run,
+	FactTypes: []analysis.Fact{new(sendsFact)},
+}
+
+func init() { reporter.RegisterFlags(&Analyzer.Flags) }
+
+// sendsFact marks a function that sends requests through some of its
+// parameters (their indexes) and keeps none of them.
+type sendsFact struct{ Params []int }
+
+func (*sendsFact) AFact()           {}
+func (f *sendsFact) String() string { return fmt.Sprintf("sends through params %v", f.Params) }
+
+func run(pass *analysis.Pass) (any, error) {
+	ins := pass.ResultOf[inspect.Analyzer].(*inspector.Inspector)
+	senders(pass, ins)
+	for c := range ins.Root().Preorder((*ast.CompositeLit)(nil), (*ast.CallExpr)(nil)) {
+		if !isTransportMaking(pass, c.Node()) {
+			continue
+		}
+		fn, ok := enclosingFunc(c)
+		if !ok || runsOnce(fn, c) {
+			continue
+		}
+		g := newGroup(pass, fn)
+		g.flow(c)
+		if g.leaks(c) {
+			reporter.Report(pass, analysis.Diagnostic{
+				Pos: c.Node().Pos(), End: c.Node().End(),
+				Message: "http.Transport made for this call only: its connections are never reused and the idle ones stay open; make one Transport (or Client) and share it (docs/01-new-client-per-request.md)",
+			})
+		}
+	}
+	return nil, nil
+}
+
+// isTransportMaking reports whether n makes a new http.Transport: a
+// composite literal, new(http.Transport) or a Clone.
+func isTransportMaking(pass *analysis.Pass, n ast.Node) bool {
+	switch n := n.(type) {
+	case *ast.CompositeLit:
+		return vetutil.IsHTTP(pass.TypesInfo.TypeOf(n), "Transport")
+	case *ast.CallExpr:
+		if vetutil.IsMethod(pass, n, "Transport", "Clone") {
+			return true
+		}
+		if id, ok := ast.Unparen(n.Fun).(*ast.Ident); ok && len(n.Args) == 1 {
+			if b, ok := pass.TypesInfo.Uses[id].(*types.Builtin); ok && b.Name() == "new" {
+				return vetutil.IsHTTP(pass.TypesInfo.TypeOf(n), "Transport")
+			}
+		}
+	}
+	return false
+}
+
+// enclosingFunc is the innermost function declaration or literal around c.
+func enclosingFunc(c inspector.Cursor) (inspector.Cursor, bool) {
+	for f := range c.Enclosing((*ast.FuncDecl)(nil), (*ast.FuncLit)(nil)) {
+		return f, true
+	}
+	return inspector.Cursor{}, false
+}
+
+// runsOnce reports whether c is made in a function that runs once per
+// program or test (main, init, TestXxx...), outside any loop of it.
+func runsOnce(fn, c inspector.Cursor) bool {
+	d, ok := fn.Node().(*ast.FuncDecl)
+	if !ok || d.Recv != nil {
+		return false
+	}
+	name := d.Name.Name
+	once := name == "main" || name == "init"
+	for _, p := range []string{"Test", "Benchmark", "Fuzz", "Example"} {
+		once = once || strings.HasPrefix(name, p)
+	}
+	return once && !inLoopWithin(c, fn)
+}
+
+// inLoopWithin reports whether a loop inside fn holds c.
+func inLoopWithin(c, fn inspector.Cursor) bool {
+	for a := range c.Enclosing((*ast.ForStmt)(nil), (*ast.RangeStmt)(nil), (*ast.FuncDecl)(nil), (*ast.FuncLit)(nil)) {
+		switch a.Node().(type) {
+		case *ast.ForStmt, *ast.RangeStmt:
+			return true
+		default:
+			return false
+		}
+	}
+	return false
+}
