@@ -2,7 +2,6 @@ package notimeout
 
 import (
 	"go/ast"
-	"go/constant"
 	"go/token"
 	"go/types"
 
@@ -113,7 +112,7 @@ func (s *scope) litTimeoutless(lit *ast.CompositeLit) bool {
 		}
 		switch kv.Key.(*ast.Ident).Name {
 		case "Timeout":
-			if !isZero(s.pass, kv.Value) {
+			if !vetutil.IsZero(s.pass, kv.Value) {
 				return false
 			}
 		case "Transport":
@@ -141,17 +140,13 @@ func (s *scope) headerTimeout(e ast.Expr) bool {
 		return true
 	}
 	for _, el := range lit.Elts {
-		if kv, ok := el.(*ast.KeyValueExpr); ok && kv.Key.(*ast.Ident).Name == "ResponseHeaderTimeout" && !isZero(s.pass, kv.Value) {
+		if kv, ok := el.(*ast.KeyValueExpr); ok && kv.Key.(*ast.Ident).Name == "ResponseHeaderTimeout" && !vetutil.IsZero(s.pass, kv.Value) {
 			return true
 		}
 	}
 	return false
 }
 
-func isZero(pass *analysis.Pass, e ast.Expr) bool {
-	tv, ok := pass.TypesInfo.Types[e]
-	return ok && tv.Value != nil && constant.Sign(tv.Value) == 0
-}
 
 // timeoutSet reports whether the function sets v.Timeout.
 func (s *scope) timeoutSet(v *types.Var) bool { return s.fieldSet(v, "Timeout") }

@@ -2,6 +2,7 @@ package vetutil
 
 import (
 	"go/ast"
+	"go/constant"
 	"go/types"
 
 	"golang.org/x/tools/go/analysis"
@@ -113,4 +114,17 @@ func lastSlash(s string) int {
 		}
 	}
 	return -1
+}
+
+// IsZero reports whether e is a numeric constant 0.
+func IsZero(pass *analysis.Pass, e ast.Expr) bool {
+	tv, ok := pass.TypesInfo.Types[e]
+	if !ok || tv.Value == nil {
+		return false
+	}
+	switch tv.Value.Kind() {
+	case constant.Int, constant.Float:
+		return constant.Sign(tv.Value) == 0
+	}
+	return false
 }
