@@ -147,7 +147,6 @@ func (s *scope) headerTimeout(e ast.Expr) bool {
 	return false
 }
 
-
 // timeoutSet reports whether the function sets v.Timeout.
 func (s *scope) timeoutSet(v *types.Var) bool { return s.fieldSet(v, "Timeout") }
 

@@ -82,7 +82,6 @@ func checkLiteral(pass *analysis.Pass, c inspector.Cursor, lit *ast.CompositeLit
 	})
 }
 
-
 func enclosingFunc(c inspector.Cursor) (inspector.Cursor, bool) {
 	for f := range c.Enclosing((*ast.FuncDecl)(nil), (*ast.FuncLit)(nil)) {
 		return f, true
