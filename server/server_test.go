@@ -92,6 +92,7 @@ func TestClientGoneIsNoticed(t *testing.T) {
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, s.URL(), nil)
 	require.NoError(t, err)
+	//leaklab:allow bodyclose the request must fail, so there is no body
 	_, err = c.Do(req)
 	require.Error(t, err, "the client gave up first")
 	st := waitStats(t, s, func(st server.Stats) bool { return st.ClientGone == 1 && st.InFlight == 0 })

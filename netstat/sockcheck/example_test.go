@@ -57,6 +57,7 @@ func ExampleFind() {
 	// connection, and nobody can reuse or close it.
 	var transports []*http.Transport
 	for range 3 {
+		//leaklab:allow transportpercall the leak the example shows
 		tr := &http.Transport{}
 		transports = append(transports, tr)
 		get(&http.Client{Transport: tr, Timeout: 5 * time.Second}, srv.URL)

@@ -34,8 +34,9 @@ func init() { reporter.RegisterFlags(&Analyzer.Flags) }
 func run(pass *analysis.Pass) (any, error) {
 	ins := pass.ResultOf[inspect.Analyzer].(*inspector.Inspector)
 	p := *pass
+	h := &helpers{pass: pass, decls: funcDecls(pass)}
 	p.Report = func(d analysis.Diagnostic) {
-		if !handedToCloser(pass, ins, d) {
+		if !handedToCloser(pass, ins, d) && !h.closedByHelper(ins, d) {
 			reporter.Report(pass, d)
 		}
 	}

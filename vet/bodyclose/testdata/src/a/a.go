@@ -64,3 +64,50 @@ func kept(c *http.Client, url string) {
 	}
 	bodies = append(bodies, resp.Body)
 }
+
+// A helper that reads and closes the body, and returns the response for
+// its headers.
+func get(c *http.Client, url string) (*http.Response, string) {
+	resp, err := c.Get(url)
+	if err != nil {
+		return nil, ""
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp, string(b)
+}
+
+func viaGet(c *http.Client, url string) int {
+	resp, _ := get(c, url)
+	get(c, url)
+	return resp.StatusCode
+}
+
+// A response handed to a helper that closes it.
+func drain(resp *http.Response, err error) {
+	if err == nil {
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+	}
+}
+
+func outcome(resp *http.Response, err error) bool {
+	drain(resp, err)
+	return err == nil
+}
+
+func viaOutcome(c *http.Client, url string) bool {
+	resp, err := c.Get(url)
+	return outcome(resp, err)
+}
+
+// A response handed to a function that does not close it: reported.
+func logStatus(resp *http.Response) { println(resp.Status) }
+
+func logged(c *http.Client, url string) {
+	resp, err := c.Get(url) // want `response body must be closed`
+	if err != nil {
+		return
+	}
+	logStatus(resp)
+}
