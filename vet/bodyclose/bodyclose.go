@@ -37,6 +37,7 @@ func run(pass *analysis.Pass) (any, error) {
 	h := &helpers{pass: pass, decls: funcDecls(pass)}
 	p.Report = func(d analysis.Diagnostic) {
 		if !handedToCloser(pass, ins, d) && !h.closedByHelper(ins, d) {
+			d.Message += ": close it once the error is checked, defer resp.Body.Close() (docs/02-body-not-closed.md)"
 			reporter.Report(pass, d)
 		}
 	}

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/analysis/checker"
@@ -38,9 +39,15 @@ type Finding struct {
 	Message  string         `json:"message"`
 }
 
+// running serialises Run: it sets the analyzers' -allowed flags, which
+// are package state.
+var running sync.Mutex
+
 // Run loads the packages cfg names and runs every analyzer on them. A
 // package that does not load or type-check is an error, as for go vet.
 func Run(cfg Config) ([]Finding, error) {
+	running.Lock()
+	defer running.Unlock()
 	pkgs, err := load(cfg)
 	if err != nil {
 		return nil, err

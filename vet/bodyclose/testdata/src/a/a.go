@@ -6,7 +6,7 @@ import (
 )
 
 func unclosed(c *http.Client, url string) int {
-	resp, err := c.Get(url) // want `response body must be closed`
+	resp, err := c.Get(url) // want `response body must be closed: close it once the error is checked`
 	if err != nil {
 		return 0
 	}
@@ -47,7 +47,7 @@ func drainAndClose(b io.ReadCloser) error {
 
 // Handed to a function that only reads: still reported.
 func decoded(c *http.Client, url string) ([]byte, error) {
-	resp, err := c.Get(url) // want `response body must be closed`
+	resp, err := c.Get(url) // want `response body must be closed: close it once the error is checked`
 	if err != nil {
 		return nil, err
 	}
@@ -58,7 +58,7 @@ func decoded(c *http.Client, url string) ([]byte, error) {
 var bodies []io.Closer
 
 func kept(c *http.Client, url string) {
-	resp, err := c.Get(url) // want `response body must be closed`
+	resp, err := c.Get(url) // want `response body must be closed: close it once the error is checked`
 	if err != nil {
 		return
 	}
@@ -105,7 +105,7 @@ func viaOutcome(c *http.Client, url string) bool {
 func logStatus(resp *http.Response) { println(resp.Status) }
 
 func logged(c *http.Client, url string) {
-	resp, err := c.Get(url) // want `response body must be closed`
+	resp, err := c.Get(url) // want `response body must be closed: close it once the error is checked`
 	if err != nil {
 		return
 	}
