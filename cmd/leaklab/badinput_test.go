@@ -91,11 +91,11 @@ func TestBadInputExit2(t *testing.T) {
 	}
 }
 
-// commandNames lists the registered commands, sorted.
+// commandNames lists the commands of the table, sorted.
 func commandNames() []string {
 	names := make([]string, 0, len(commands))
-	for n := range commands {
-		names = append(names, n)
+	for _, c := range commands {
+		names = append(names, c.name)
 	}
 	sort.Strings(names)
 	return names
@@ -138,13 +138,13 @@ func TestAllowRemoteIsCheckedWithoutTraffic(t *testing.T) {
 	assert.Contains(t, stdout, "nothing sent")
 
 	var errOut bytes.Buffer
-	_, code = parseConns([]string{"-target", "192.0.2.1:8080"}, &errOut)
-	assert.Equal(t, exitUsage, code)
+	_, err := parseConns([]string{"-target", "192.0.2.1:8080"}, &errOut)
+	assert.Equal(t, exitUsage, exitCode(&errOut, "conns", err))
 	assert.Contains(t, errOut.String(), "not a loopback address")
 
 	errOut.Reset()
-	f, code := parseConns([]string{"-target", "192.0.2.1:8080", "-allow-remote", "-source", "192.0.2.7"}, &errOut)
-	assert.Equal(t, -1, code, errOut.String())
+	f, err := parseConns([]string{"-target", "192.0.2.1:8080", "-allow-remote", "-source", "192.0.2.7"}, &errOut)
+	assert.NoError(t, err, errOut.String())
 	assert.True(t, f.cfg.AllowRemote)
 }
 

@@ -9,10 +9,6 @@ import (
 	"github.com/leaklab/leaklab/netstat"
 )
 
-func init() {
-	register(command{name: "census", summary: "count TCP sockets by side and state for a port or process", run: runCensus})
-}
-
 // censusFlags is the parsed command line of census.
 type censusFlags struct {
 	sel    netstat.Selector
@@ -20,54 +16,53 @@ type censusFlags struct {
 	format string
 }
 
-func runCensus(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	f, code := parseCensus(args, stderr)
-	if code >= 0 {
-		return code
+func runCensus(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	f, err := parseCensus(args, stderr)
+	if err != nil {
+		return err
 	}
 	if f.watch == 0 {
-		return censusOnce(ctx, f.sel, f.format, stdout, stderr)
+		return censusOnce(ctx, f.sel, f.format, stdout)
 	}
-	return censusWatch(ctx, f.sel, f.watch, f.format, stdout, stderr)
+	return censusWatch(ctx, f.sel, f.watch, f.format, stdout)
 }
 
-// parseCensus parses and checks the flags; code is -1 when the command
-// should go on.
-func parseCensus(args []string, stderr io.Writer) (censusFlags, int) {
+// parseCensus parses and checks the flags.
+func parseCensus(args []string, stderr io.Writer) (censusFlags, error) {
 	var f censusFlags
 	fs := newFlagSet("census", "-port 8080 [-pid N] [-watch 1s] [-format table|json]", stderr)
 	port := fs.Int("port", 0, "select both ends of connections to this `port` (server side: local port, client side: remote port); counts TIME_WAIT")
 	pid := fs.Int("pid", 0, "select the sockets of this process `id` (with -port, plus that port's ownerless TIME_WAIT sockets)")
 	fs.DurationVar(&f.watch, "watch", 0, "print one line every `interval` until Ctrl-C (0: print once)")
 	fs.StringVar(&f.format, "format", "table", "output `format`: table or json")
-	if code := parse(fs, args); code >= 0 {
-		return f, code
+	if err := parseFlags(fs, args); err != nil {
+		return f, err
 	}
 	switch {
 	case *port < 0 || *port > 65535:
-		return f, usageErr(stderr, "census", "-port %d is out of range; give a TCP port between 1 and 65535", *port)
+		return f, usagef("-port %d is out of range; give a TCP port between 1 and 65535", *port)
 	case *pid < 0 || *pid > math.MaxInt32:
-		return f, usageErr(stderr, "census", "-pid %d is out of range; give a process id from ps", *pid)
+		return f, usagef("-pid %d is out of range; give a process id from ps", *pid)
 	case *port == 0 && *pid == 0:
-		return f, usageErr(stderr, "census", "nothing selected; give -port (e.g. -port 8080) and/or -pid")
+		return f, usagef("nothing selected; give -port (e.g. -port 8080) and/or -pid")
 	case f.watch < 0:
-		return f, usageErr(stderr, "census", "-watch %v is negative; give an interval such as 1s, or 0 to print once", f.watch)
+		return f, usagef("-watch %v is negative; give an interval such as 1s, or 0 to print once", f.watch)
 	case f.watch > 0 && f.watch < minWatch:
-		return f, usageErr(stderr, "census", "-watch %v is shorter than %v: a census reads the whole socket table; give %v or more", f.watch, minWatch, minWatch)
+		return f, usagef("-watch %v is shorter than %v: a census reads the whole socket table; give %v or more", f.watch, minWatch, minWatch)
 	case f.format != "table" && f.format != "json":
-		return f, usageErr(stderr, "census", "unknown -format %q; use table or json", f.format)
+		return f, usagef("unknown -format %q; use table or json", f.format)
 	}
 	f.sel = netstat.Selector{Port: uint16(*port), Pid: int32(*pid)}
-	return f, -1
+	return f, nil
 }
 
 // minWatch is the shortest -watch period.
 const minWatch = 10 * time.Millisecond
 
-func censusOnce(ctx context.Context, sel netstat.Selector, format string, stdout, stderr io.Writer) int {
+func censusOnce(ctx context.Context, sel netstat.Selector, format string, stdout io.Writer) error {
 	snap, err := netstat.Take(ctx, sel)
 	if err != nil {
-		return failure(stderr, "census", err)
+		return err
 	}
 	c := snap.Counts()
 	if format == "json" {
@@ -76,29 +71,26 @@ func censusOnce(ctx context.Context, sel netstat.Selector, format string, stdout
 		io.WriteString(stdout, "census of "+sel.String()+"\n")
 		err = c.WriteTable(stdout)
 	}
-	if err != nil {
-		return failure(stderr, "census", err)
-	}
-	return exitOK
+	return err
 }
 
-func censusWatch(ctx context.Context, sel netstat.Selector, every time.Duration, format string, stdout, stderr io.Writer) int {
+func censusWatch(ctx context.Context, sel netstat.Selector, every time.Duration, format string, stdout io.Writer) error {
 	t := time.NewTicker(every)
 	defer t.Stop()
 	for {
 		snap, err := netstat.Take(ctx, sel)
 		if ctx.Err() != nil {
-			return exitOK // Ctrl-C: stop between lines
+			return nil // Ctrl-C: stop between lines
 		}
 		if err != nil {
-			return failure(stderr, "census", err)
+			return err
 		}
 		if err := writeCensusLine(stdout, snap.Counts(), format); err != nil {
-			return failure(stderr, "census", err)
+			return err
 		}
 		select {
 		case <-ctx.Done():
-			return exitOK
+			return nil
 		case <-t.C:
 		}
 	}

@@ -16,10 +16,6 @@ import (
 	"github.com/leaklab/leaklab/netstat"
 )
 
-func init() {
-	register(command{name: "client", summary: "run the faulty or the fixed client against a server, with live socket counts", run: runClient})
-}
-
 type clientFlags struct {
 	mode        string
 	load        clients.LoadConfig
@@ -29,7 +25,7 @@ type clientFlags struct {
 	dryRun      bool
 }
 
-func runClient(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+func runClient(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	f := clientFlags{load: clients.LoadConfig{Seed: clients.DefaultSeed}, maxErrors: -1}
 	fs := newFlagSet("client", "-mode faulty|fixed [-target http://127.0.0.1:8080/] [-interval 1s] [-extra 2] [-duration 0] [-seed 1] [-max-sockets 2000] [-max-errors -1] [-dry-run]", stderr)
 	fs.StringVar(&f.mode, "mode", "", "which client: faulty (a Transport per request) or fixed (one shared Transport)")
@@ -45,61 +41,59 @@ func runClient(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	fs.BoolVar(&f.allowRemote, "allow-remote", false, "allow a target that is not a loopback address")
 	fs.IntVar(&f.maxErrors, "max-errors", f.maxErrors, "stop sending and exit 1 once more than this many requests failed (-1: keep going whatever fails)")
 	fs.BoolVar(&f.dryRun, "dry-run", false, "check the flags, print what would run and exit without sending")
-	if code := parse(fs, args); code >= 0 {
-		return code
+	if err := parseFlags(fs, args); err != nil {
+		return err
 	}
-	req, port, code := f.check(stderr)
-	if code >= 0 {
-		return code
+	req, port, err := f.check()
+	if err != nil {
+		return err
 	}
 	if f.dryRun {
 		fmt.Fprintf(stdout, "dry run: %s; nothing sent\n", describeLoad(req.Name(), f.load))
 		req.Close()
-		return exitOK
+		return nil
 	}
-	return driveClient(ctx, req, port, f.load, stdout, stderr)
+	return driveClient(ctx, req, port, f.load, stdout)
 }
 
-// check validates the flags and builds the requester; code is -1 when
-// the command should go on.
-func (f *clientFlags) check(stderr io.Writer) (clients.Requester, uint16, int) {
+// check validates the flags and builds the requester.
+func (f *clientFlags) check() (clients.Requester, uint16, error) {
 	port, err := checkTarget(f.load.Target, f.allowRemote)
 	if err != nil {
-		return nil, 0, usageErr(stderr, "client", "%v", err)
+		return nil, 0, usagef("%v", err)
 	}
 	if err := f.load.Validate(); err != nil {
-		return nil, 0, usageErr(stderr, "client", "%v", err)
+		return nil, 0, usagef("%v", err)
 	}
-	if code := f.checkNumbers(stderr); code >= 0 {
-		return nil, 0, code
+	if err := f.checkNumbers(); err != nil {
+		return nil, 0, err
 	}
 	switch f.mode {
 	case clients.Faulty:
-		return clients.NewFaulty(), port, -1
+		return clients.NewFaulty(), port, nil
 	case clients.Fixed:
-		return clients.NewFixed(f.fixed), port, -1
+		return clients.NewFixed(f.fixed), port, nil
 	}
-	return nil, 0, usageErr(stderr, "client", "-mode %q: give -mode faulty or -mode fixed", f.mode)
+	return nil, 0, usagef("-mode %q: give -mode faulty or -mode fixed", f.mode)
 }
 
-// checkNumbers checks the flags Validate does not; code is -1 when the
-// command should go on.
-func (f *clientFlags) checkNumbers(stderr io.Writer) int {
+// checkNumbers checks the flags Validate does not.
+func (f *clientFlags) checkNumbers() error {
 	for _, d := range []struct {
 		name  string
 		value time.Duration
 	}{{"timeout", f.fixed.Timeout}, {"idle-conn-timeout", f.fixed.IdleConnTimeout}} {
 		if d.value < 0 {
-			return usageErr(stderr, "client", "-%s %v is negative; give a duration such as 30s, or 0 for none", d.name, d.value)
+			return usagef("-%s %v is negative; give a duration such as 30s, or 0 for none", d.name, d.value)
 		}
 	}
 	if f.maxErrors < -1 {
-		return usageErr(stderr, "client", "-max-errors %d: give the errors allowed (0 or more), or -1 to keep going whatever fails", f.maxErrors)
+		return usagef("-max-errors %d: give the errors allowed (0 or more), or -1 to keep going whatever fails", f.maxErrors)
 	}
 	if f.maxErrors >= 0 {
 		f.load.StopAfterErrors = f.maxErrors + 1
 	}
-	return -1
+	return nil
 }
 
 // describeLoad says in one line what a run sends.
@@ -114,7 +108,7 @@ func describeLoad(name string, lc clients.LoadConfig) string {
 // driveClient runs the load with a status line every interval (at least
 // every second), then prints a summary and releases the client. A run
 // that failed more requests than -max-errors allows exits 1.
-func driveClient(ctx context.Context, req clients.Requester, port uint16, lc clients.LoadConfig, stdout, stderr io.Writer) int {
+func driveClient(ctx context.Context, req clients.Requester, port uint16, lc clients.LoadConfig, stdout io.Writer) error {
 	var last atomic.Pointer[clients.Status]
 	lc.OnTick = func(s clients.Status) { last.Store(&s) }
 	suffix := "" // "until Ctrl-C" already says how it stops
@@ -127,15 +121,15 @@ func driveClient(ctx context.Context, req clients.Requester, port uint16, lc cli
 	stop()
 	if err != nil {
 		req.Close()
-		return failure(stderr, "client", err)
+		return err
 	}
 	printClientSummary(stdout, res, port)
 	req.Close()
 	fmt.Fprintf(stdout, "released: %s client closed its connections (census now: %s)\n", req.Name(), clientCensus(port))
 	if allowed := int64(lc.StopAfterErrors) - 1; allowed >= 0 && res.Errors > allowed {
-		return failure(stderr, "client", fmt.Errorf("FAIL: %d errors, more than the %d allowed by -max-errors", res.Errors, allowed))
+		return fmt.Errorf("FAIL: %d errors, more than the %d allowed by -max-errors", res.Errors, allowed)
 	}
-	return exitOK
+	return nil
 }
 
 func statusLines(w io.Writer, last *atomic.Pointer[clients.Status], port uint16, every time.Duration) (stop func()) {

@@ -12,10 +12,6 @@ import (
 	"github.com/leaklab/leaklab/report"
 )
 
-func init() {
-	register(command{name: "compare", summary: "run a faulty and a fixed client side by side and print what leaked", run: runCompare})
-}
-
 // compareOutputs are the compare flags that say where the run goes.
 type compareOutputs struct {
 	format, out, csv string
@@ -24,7 +20,7 @@ type compareOutputs struct {
 	dryRun           bool
 }
 
-func runCompare(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+func runCompare(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	c := experiments.DefaultConfig()
 	var o compareOutputs
 	fs := newFlagSet("compare", "[-scenario new-client-per-request] [-delay 20s] [-interval 1s] [-extra 2] [-duration 60s] [-seed 1] [-format table|json|csv|markdown] [-out run.json] [-csv series.csv] [-chart=false] [-live]", stderr)
@@ -44,27 +40,26 @@ func runCompare(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	list := fs.Bool("list", false, "print the scenario catalogue and exit")
 	fs.BoolVar(&o.quiet, "quiet", false, "no progress lines on stderr")
 	fs.BoolVar(&o.dryRun, "dry-run", false, "check the flags, print what would run and the expected bound, and exit without starting anything")
-	if code := parse(fs, args); code >= 0 {
-		return code
+	if err := parseFlags(fs, args); err != nil {
+		return err
 	}
 	if *list {
-		return listScenarios(stdout)
+		listScenarios(stdout)
+		return nil
 	}
 	if err := checkCompare(c, o); err != nil {
-		return usageErr(stderr, "compare", "%v", err)
+		return usagef("%v", err)
 	}
 	if o.dryRun {
-		return comparePlan(c, stdout)
+		comparePlan(c, stdout)
+		return nil
 	}
 	watch(&c, o, stderr)
 	suite, err := runScenarios(ctx, c)
 	if err != nil {
-		return failure(stderr, "compare", err)
+		return err
 	}
-	if err := writeCompare(suite, o, stdout, stderr); err != nil {
-		return failure(stderr, "compare", err)
-	}
-	return exitOK
+	return writeCompare(suite, o, stdout, stderr)
 }
 
 // checkCompare checks the flags; the config's own Validate comes last.
@@ -81,7 +76,7 @@ func checkCompare(c experiments.Config, o compareOutputs) error {
 }
 
 // comparePlan prints what a run would do, for -dry-run.
-func comparePlan(c experiments.Config, w io.Writer) int {
+func comparePlan(c experiments.Config, w io.Writer) {
 	what := c.Scenario
 	if what == experiments.All {
 		what = fmt.Sprintf("the %d scenarios of the catalogue one after the other", len(experiments.Scenarios()))
@@ -90,7 +85,6 @@ func comparePlan(c experiments.Config, w io.Writer) int {
 	fmt.Fprintf(w, "  server delay %v; one request every %v plus 0..%d more, for %v (seed %d); socket cap %d\n",
 		c.Delay, c.Interval, c.Extra, c.Duration, c.Seed, c.MaxSockets)
 	fmt.Fprintf(w, "  expected in flight λ·W = %.1f; nothing started\n", expectedInFlight(c))
-	return exitOK
 }
 
 // expectedInFlight is λ·W for the scenario, with its own W (a client
@@ -176,11 +170,10 @@ func saveRun(suite experiments.Suite, o compareOutputs, stderr io.Writer) error 
 	return nil
 }
 
-func listScenarios(w io.Writer) int {
+func listScenarios(w io.Writer) {
 	for _, s := range experiments.Scenarios() {
 		fmt.Fprintf(w, "%-24s %s\n%-24s symptom: %s; lesson: %s\n", s.Name, s.Summary, "", s.Symptom, s.Lesson)
 	}
-	return exitOK
 }
 
 func runScenarios(ctx context.Context, c experiments.Config) (experiments.Suite, error) {

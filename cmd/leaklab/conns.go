@@ -11,10 +11,6 @@ import (
 	"github.com/leaklab/leaklab/capacity"
 )
 
-func init() {
-	register(command{name: "conns", summary: "open and hold many connections: how many a server holds, and what each costs", run: runConns})
-}
-
 const connsSynopsis = "-target 127.0.0.1:8080 [-connections 100] [-delay 10ms | -rate 1000/s] [-interval 1s] [-timeout 5s] [-hold 0] " +
 	"[-max-duration 10m] [-mode tcp|http] [-ping 0] [-reopen] [-auto] [-source 127.0.0.1,127.0.0.2-127.0.0.9] [-workers N] [-format table|json]"
 
@@ -29,58 +25,58 @@ type connsFlags struct {
 	maxErrors int
 }
 
-func runConns(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+func runConns(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if spec := os.Getenv(capacity.WorkerEnv); spec != "" {
-		return connsWorker(ctx, spec, stdout, stderr)
+		return connsWorker(ctx, spec, stdout)
 	}
-	f, code := parseConns(args, stderr)
-	if code >= 0 {
-		return code
+	f, err := parseConns(args, stderr)
+	if err != nil {
+		return err
 	}
 	progress := stdout
 	if f.format == "json" {
 		progress = stderr // stdout holds the JSON result alone
 	}
-	if code := checkConnsLimits(&f, progress, stderr); code >= 0 {
-		return code
+	if err := checkConnsLimits(&f, progress, stderr); err != nil {
+		return err
 	}
 	f.cfg.OnInterval = func(c capacity.Counts) { fmt.Fprintln(progress, c.Line()) }
 	res, err := f.run(ctx, stderr)
 	if err != nil && res.Workers == 0 {
-		return failure(stderr, "conns", err)
+		return err
 	}
 	fmt.Fprintln(progress, res.Final.Line())
-	if code := writeConnsResult(res, f.format, stdout, stderr); code >= 0 {
-		return code
+	if werr := writeConnsResult(res, f.format, stdout); werr != nil {
+		return werr
 	}
 	if err != nil {
-		return failure(stderr, "conns", err)
+		return err
 	}
 	if err := res.Check(f.maxErrors); err != nil {
-		return failure(stderr, "conns", fmt.Errorf("FAIL: %w", err))
+		return fmt.Errorf("FAIL: %w", err)
 	}
-	return exitOK
+	return nil
 }
 
-func parseConns(args []string, stderr io.Writer) (connsFlags, int) {
+func parseConns(args []string, stderr io.Writer) (connsFlags, error) {
 	f := connsFlags{cfg: capacity.DefaultConfig(), workers: 1, maxErrors: -1}
 	fs := newFlagSet("conns", connsSynopsis, stderr)
 	f.define(fs)
-	if code := parse(fs, args); code >= 0 {
-		return f, code
+	if err := parseFlags(fs, args); err != nil {
+		return f, err
 	}
 	set := map[string]bool{}
 	fs.Visit(func(fl *flag.Flag) { set[fl.Name] = true })
 	if err := f.finish(set); err != nil {
-		return f, usageErr(stderr, "conns", "%v", err)
+		return f, usagef("%v", err)
 	}
 	if err := f.cfg.Validate(); err != nil {
-		return f, usageErr(stderr, "conns", "%v", err)
+		return f, usagef("%v", err)
 	}
 	if f.maxErrors < -1 {
-		return f, usageErr(stderr, "conns", "-max-errors %d: give -1 for any number of errors, or 0 and up", f.maxErrors)
+		return f, usagef("-max-errors %d: give -1 for any number of errors, or 0 and up", f.maxErrors)
 	}
-	return f, -1
+	return f, nil
 }
 
 func (f *connsFlags) define(fs *flag.FlagSet) {
@@ -137,10 +133,10 @@ func (f *connsFlags) finish(set map[string]bool) error {
 
 // checkConnsLimits raises the open-files limit, says what it is, and
 // refuses a run that cannot fit in it or in the ephemeral port range.
-func checkConnsLimits(f *connsFlags, progress, stderr io.Writer) int {
+func checkConnsLimits(f *connsFlags, progress, stderr io.Writer) error {
 	limit, err := capacity.RaiseFileLimit()
 	if err != nil {
-		return failure(stderr, "conns", err)
+		return err
 	}
 	ports, err := capacity.ReadPortRange()
 	if err != nil {
@@ -153,13 +149,13 @@ func checkConnsLimits(f *connsFlags, progress, stderr io.Writer) int {
 		fmt.Fprintln(progress, limit)
 	}
 	if err := f.cfg.CheckLimits(limit, ports, f.workers); err != nil {
-		return usageErr(stderr, "conns", "%v", err)
+		return usagef("%v", err)
 	}
 	if perSource := f.cfg.Connections / max(len(f.cfg.Sources), 1); perSource > ports.Size()/2 {
 		fmt.Fprintf(stderr, "leaklab conns: note: %d connections per source address use more than half of the ephemeral ports %s; past that Linux's connect() searches longer for a free port and slows sharply. -source 127.0.0.1-127.0.0.%d spreads them\n",
 			perSource, ports, f.cfg.Connections/(ports.Size()/2)+1)
 	}
-	return -1
+	return nil
 }
 
 // run runs the tester in this process, or over worker processes.
@@ -175,24 +171,18 @@ func (f *connsFlags) run(ctx context.Context, stderr io.Writer) (capacity.Result
 	return capacity.RunWorkers(ctx, f.cfg, f.workers, command, stderr)
 }
 
-func writeConnsResult(res capacity.Result, format string, stdout, stderr io.Writer) int {
-	var err error
+func writeConnsResult(res capacity.Result, format string, stdout io.Writer) error {
 	if format == "json" {
-		err = res.WriteJSON(stdout)
-	} else {
-		err = res.WriteTable(stdout)
+		return res.WriteJSON(stdout)
 	}
-	if err != nil {
-		return failure(stderr, "conns", err)
-	}
-	return -1
+	return res.WriteTable(stdout)
 }
 
 // connsWorker is one process of a -workers run: RunWorkers started it
 // with the config in capacity.WorkerEnv, and reads its JSON lines.
-func connsWorker(ctx context.Context, spec string, stdout, stderr io.Writer) int {
+func connsWorker(ctx context.Context, spec string, stdout io.Writer) error {
 	if err := capacity.ServeWorker(ctx, spec, stdout); err != nil {
-		return failure(stderr, "conns worker", err)
+		return fmt.Errorf("worker: %w", err)
 	}
-	return exitOK
+	return nil
 }

@@ -26,7 +26,7 @@ import (
 func init() {
 	if spec := os.Getenv(capacity.WorkerEnv); spec != "" {
 		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-		code := connsWorker(ctx, spec, os.Stdout, os.Stderr)
+		code := exitCode(os.Stderr, "conns", connsWorker(ctx, spec, os.Stdout))
 		stop()
 		os.Exit(code)
 	}

@@ -22,16 +22,16 @@ var durationFlags = []durationFlag{
 }
 
 // checkDurationFlag parses and checks -name value for cmd without running
-// anything, and returns the exit code: -1 or 0 when accepted.
+// anything, and returns the exit code: 0 when accepted.
 func checkDurationFlag(fl durationFlag, value string, stderr *bytes.Buffer) int {
 	arg := []string{"-" + fl.name, value}
 	switch fl.cmd {
 	case "census":
-		_, code := parseCensus(append([]string{"-port", "1"}, arg...), stderr)
-		return code
+		_, err := parseCensus(append([]string{"-port", "1"}, arg...), stderr)
+		return exitCode(stderr, fl.cmd, err)
 	case "conns":
-		_, code := parseConns(arg, stderr)
-		return code
+		_, err := parseConns(arg, stderr)
+		return exitCode(stderr, fl.cmd, err)
 	}
 	args := append([]string{fl.cmd, "-dry-run"}, arg...)
 	if fl.cmd == "client" {
@@ -56,7 +56,7 @@ func FuzzDurationFlags(f *testing.F) {
 		var stderr bytes.Buffer
 		code := checkDurationFlag(fl, value, &stderr)
 		switch code {
-		case -1, exitOK:
+		case exitOK:
 			if d, err := time.ParseDuration(value); err != nil || d < 0 {
 				t.Fatalf("%s -%s %q accepted; it is not a duration of zero or more", fl.cmd, fl.name, value)
 			}

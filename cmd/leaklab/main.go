@@ -7,47 +7,56 @@
 // Run "leaklab help" for the list of commands and "leaklab <command> -h"
 // for the flags of one. Usage errors exit 2, runtime failures 1. The
 // first Ctrl-C (SIGINT) or SIGTERM stops the command, which still prints
-// its summary; a second one quits at once (exit 130 or 143).
+// its summary and exits 130 (SIGINT) or 143 (SIGTERM); a second one quits
+// at once, without the summary, with the same code.
 package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
 	"os/signal"
-	"sort"
 	"syscall"
 )
 
-// Exit codes.
-const (
-	exitOK      = 0
-	exitFailure = 1
-	exitUsage   = 2
-)
-
-// command is one subcommand; each lives in its own file and registers
-// itself from init.
+// command is one subcommand. run returns nil on success, or an error
+// that exitCode maps to the exit code: flag.ErrHelp 0, a usage error 2,
+// errReported or any other error 1.
 type command struct {
-	name    string
-	summary string
-	run     func(ctx context.Context, args []string, stdout, stderr io.Writer) int
+	name, summary string
+	run           func(ctx context.Context, args []string, stdout, stderr io.Writer) error
 }
 
-var commands = map[string]command{}
+// commands is every subcommand, in the order help lists them.
+var commands = []command{
+	{"census", "count TCP sockets by side and state for a port or process", runCensus},
+	{"client", "run the faulty or the fixed client against a server, with live socket counts", runClient},
+	{"compare", "run a faulty and a fixed client side by side and print what leaked", runCompare},
+	{"conns", "open and hold many connections: how many a server holds, and what each costs", runConns},
+	{"report", "draw a run saved by compare -out: an HTML page with charts, CSV, or the table and chart", runReport},
+	{"server", "run the slow keep-alive HTTP server that counts its own sockets", runServer},
+}
 
-func register(c command) { commands[c.name] = c }
+// lookup finds a subcommand by name.
+func lookup(name string) (command, bool) {
+	for _, c := range commands {
+		if c.name == name {
+			return c, true
+		}
+	}
+	return command{}, false
+}
 
 func main() {
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
 // run is the whole program: the first SIGINT or SIGTERM cancels the
-// context, and the command still prints its final report; a second one
-// quits at once, without it.
+// context, the command still prints its final report, and the exit code
+// is 128 plus the signal's number; a second one quits at once, without
+// the report.
 func run(args []string, stdout, stderr io.Writer) int {
 	sigs := make(chan os.Signal, 2)
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
@@ -55,16 +64,20 @@ func run(args []string, stdout, stderr io.Writer) int {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	stop := onSignals(sigs, cancel, stderr, os.Exit)
-	defer stop()
-	return runContext(ctx, args, stdout, stderr)
+	code := runContext(ctx, args, stdout, stderr)
+	if sig := stop(); sig != nil {
+		return exitCodeOf(sig)
+	}
+	return code
 }
 
 // onSignals watches sigs: the first signal cancels the run and says so on
 // stderr; the second calls quit with 128 plus the signal's number, the
 // code a shell reports for a process the signal killed. stop ends the
-// watch.
-func onSignals(sigs <-chan os.Signal, cancel context.CancelFunc, stderr io.Writer, quit func(code int)) (stop func()) {
+// watch and returns the first signal, or nil if none came.
+func onSignals(sigs <-chan os.Signal, cancel context.CancelFunc, stderr io.Writer, quit func(code int)) (stop func() os.Signal) {
 	done, finished := make(chan struct{}), make(chan struct{})
+	var first os.Signal
 	go func() {
 		defer close(finished)
 		for n := 1; ; n++ {
@@ -73,6 +86,7 @@ func onSignals(sigs <-chan os.Signal, cancel context.CancelFunc, stderr io.Write
 				return
 			case sig := <-sigs:
 				if n == 1 {
+					first = sig
 					fmt.Fprintf(stderr, "leaklab: %s: stopping; the summary follows (send it again to quit at once, without it)\n", signalName(sig))
 					cancel()
 					continue
@@ -83,7 +97,7 @@ func onSignals(sigs <-chan os.Signal, cancel context.CancelFunc, stderr io.Write
 			}
 		}
 	}()
-	return func() { close(done); <-finished }
+	return func() os.Signal { close(done); <-finished; return first }
 }
 
 // signalName is "SIGINT (Ctrl-C)" or "SIGTERM".
@@ -106,6 +120,7 @@ func exitCodeOf(sig os.Signal) int {
 	return 128 + int(syscall.SIGINT)
 }
 
+// runContext runs one command line and returns its exit code.
 func runContext(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
 		usage(stderr)
@@ -116,26 +131,21 @@ func runContext(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		usage(stdout)
 		return exitOK
 	}
-	c, ok := commands[name]
+	c, ok := lookup(name)
 	if !ok {
 		fmt.Fprintf(stderr, "leaklab: unknown command %q\n\n", name)
 		usage(stderr)
 		return exitUsage
 	}
-	return c.run(ctx, args[1:], stdout, stderr)
+	return exitCode(stderr, c.name, c.run(ctx, args[1:], stdout, stderr))
 }
 
 func usage(w io.Writer) {
 	fmt.Fprintln(w, "leaklab shows, measures and guards against HTTP connection leaks.")
 	fmt.Fprintln(w, "\nUsage: leaklab <command> [flags]   (leaklab <command> -h for its flags)")
 	fmt.Fprintln(w, "\nCommands:")
-	names := make([]string, 0, len(commands))
-	for n := range commands {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, n := range names {
-		fmt.Fprintf(w, "  %-10s %s\n", n, commands[n].summary)
+	for _, c := range commands {
+		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
 	}
 }
 
@@ -148,32 +158,4 @@ func newFlagSet(name, synopsis string, stderr io.Writer) *flag.FlagSet {
 		fs.PrintDefaults()
 	}
 	return fs
-}
-
-// parse parses flags and rejects stray arguments. It returns -1 when the
-// command should go on, or the exit code to return (0 after -h).
-func parse(fs *flag.FlagSet, args []string) int {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return exitUsage
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(fs.Output(), "leaklab %s: unexpected argument %q; flags go before arguments, see -h\n", fs.Name(), fs.Arg(0))
-		return exitUsage
-	}
-	return -1
-}
-
-// usageErr prints a usage error for the command and returns exit code 2.
-func usageErr(stderr io.Writer, cmd, format string, a ...any) int {
-	fmt.Fprintf(stderr, "leaklab %s: %s\n", cmd, fmt.Sprintf(format, a...))
-	return exitUsage
-}
-
-// failure prints a runtime failure and returns exit code 1.
-func failure(stderr io.Writer, cmd string, err error) int {
-	fmt.Fprintf(stderr, "leaklab %s: %v\n", cmd, err)
-	return exitFailure
 }

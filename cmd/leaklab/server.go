@@ -10,11 +10,7 @@ import (
 	"github.com/leaklab/leaklab/server"
 )
 
-func init() {
-	register(command{name: "server", summary: "run the slow keep-alive HTTP server that counts its own sockets", run: runServer})
-}
-
-func runServer(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+func runServer(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	cfg := server.DefaultConfig()
 	fs := newFlagSet("server", "[-addr 127.0.0.1:8080] [-delay 20s] [-report-every 5s] [-idle-timeout 0] [-read-header-timeout 10s] [-max-header-bytes 65536] [-max-conns N] [-metrics] [-reuseport]", stderr)
 	fs.StringVar(&cfg.Addr, "addr", cfg.Addr, "`host:port` to listen on (port 0: any free port)")
@@ -28,8 +24,8 @@ func runServer(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	fs.DurationVar(&cfg.ShutdownGrace, "shutdown-grace", cfg.ShutdownGrace, "on Ctrl-C, how long in-flight requests may finish")
 	fs.BoolVar(&cfg.Metrics, "metrics", cfg.Metrics, "serve Prometheus metrics on /metrics (connections by state, sockets by TCP state, in flight, served, client gone, memory per connection)")
 	fs.BoolVar(&cfg.ReusePort, "reuseport", cfg.ReusePort, "listen with SO_REUSEPORT, so several server processes share -addr, each with its own open-files limit (Linux)")
-	if code := parse(fs, args); code >= 0 {
-		return code
+	if err := parseFlags(fs, args); err != nil {
+		return err
 	}
 	for _, d := range []struct {
 		name  string
@@ -37,23 +33,20 @@ func runServer(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	}{{"delay", int64(cfg.Delay)}, {"max-delay", int64(cfg.MaxDelay)}, {"report-every", int64(cfg.ReportEvery)},
 		{"idle-timeout", int64(cfg.IdleTimeout)}, {"read-header-timeout", int64(cfg.ReadHeaderTimeout)}, {"shutdown-grace", int64(cfg.ShutdownGrace)}} {
 		if d.value < 0 {
-			return usageErr(stderr, "server", "-%s is negative; give a duration such as 5s, or 0", d.name)
+			return usagef("-%s is negative; give a duration such as 5s, or 0", d.name)
 		}
 	}
 	if cfg.MaxHeaderBytes < 0 {
-		return usageErr(stderr, "server", "-max-header-bytes %d is negative; give a size such as 65536, or 0 for net/http's 1 MiB", cfg.MaxHeaderBytes)
+		return usagef("-max-header-bytes %d is negative; give a size such as 65536, or 0 for net/http's 1 MiB", cfg.MaxHeaderBytes)
 	}
 	if cfg.MaxConns < 0 {
-		return usageErr(stderr, "server", "-max-conns %d is negative; give a count such as 10000, or 0 for no cap", cfg.MaxConns)
+		return usagef("-max-conns %d is negative; give a count such as 10000, or 0 for no cap", cfg.MaxConns)
 	}
 	if err := checkListenAddr(cfg.Addr); err != nil {
-		return usageErr(stderr, "server", "%v", err)
+		return usagef("%v", err)
 	}
 	cfg.Log = stdout
-	if err := server.Run(ctx, cfg); err != nil {
-		return failure(stderr, "server", err)
-	}
-	return exitOK
+	return server.Run(ctx, cfg)
 }
 
 // checkListenAddr checks that -addr is host:port with a port from 0 (any

@@ -60,7 +60,8 @@ var (
 )
 
 // TestServerStopsOnSignals stops leaklab server with SIGINT or SIGTERM
-// at start and with requests in flight: it exits 0 with its summary, lets
+// at start and with requests in flight: it exits 128 plus the signal's
+// number with its summary, lets
 // the requests in flight finish, and leaves no socket ESTABLISHED.
 func TestServerStopsOnSignals(t *testing.T) {
 	skipSubprocess(t)
@@ -76,7 +77,7 @@ func TestServerStopsOnSignals(t *testing.T) {
 			port := parsePort(t, p.waitLine(t, &p.stdout, listeningLine)[1])
 			answers := sendHeld(t, port, tc.inFlight)
 			p.signal(t, tc.sig)
-			require.Equal(t, exitOK, p.wait(t), p.stderr.String())
+			require.Equal(t, 128+int(tc.sig), p.wait(t), p.stderr.String())
 			for i := 0; i < tc.inFlight; i++ {
 				assert.Equal(t, http.StatusOK, <-answers, "a request in flight at the signal is answered")
 			}
@@ -142,7 +143,8 @@ func parsePort(t *testing.T, s string) uint16 {
 }
 
 // TestClientStopsOnSignals stops the faulty client at start and mid-run:
-// it exits 0 with its summary, releases what it leaked, and leaves no
+// it exits 128 plus the signal's number with its summary, releases what
+// it leaked, and leaves no
 // socket ESTABLISHED.
 func TestClientStopsOnSignals(t *testing.T) {
 	skipSubprocess(t)
@@ -158,7 +160,7 @@ func TestClientStopsOnSignals(t *testing.T) {
 			p := startLeaklab(t, nil, "client", "-mode", "faulty", "-target", url, "-interval", "20ms")
 			p.waitLine(t, &p.stdout, tc.at)
 			p.signal(t, tc.sig)
-			require.Equal(t, exitOK, p.wait(t), p.stderr.String())
+			require.Equal(t, 128+int(tc.sig), p.wait(t), p.stderr.String())
 			out := p.stdout.String()
 			assert.Contains(t, out, "summary: faulty sent")
 			assert.Contains(t, out, "released: faulty client closed its connections")
@@ -184,7 +186,8 @@ func TestSecondSignalQuitsAtOnce(t *testing.T) {
 }
 
 // TestCompareStopsOnSignals interrupts leaklab compare at start and
-// mid-run: it exits 0 and still prints the whole run, marked interrupted,
+// mid-run: it exits 128 plus the signal's number and still prints the
+// whole run, marked interrupted,
 // and its servers leave no socket ESTABLISHED.
 func TestCompareStopsOnSignals(t *testing.T) {
 	skipSubprocess(t)
@@ -201,7 +204,7 @@ func TestCompareStopsOnSignals(t *testing.T) {
 			p := startLeaklab(t, nil, "compare", "-delay", "100ms", "-interval", "20ms", "-duration", "1m", "-chart=false", "-out", saved)
 			p.waitLine(t, &p.stderr, tc.at)
 			p.signal(t, tc.sig)
-			require.Equal(t, exitOK, p.wait(t), p.stderr.String())
+			require.Equal(t, 128+int(tc.sig), p.wait(t), p.stderr.String())
 			assert.Contains(t, p.stdout.String(), "interrupted: the load stopped early")
 			assert.Regexp(t, `│ faulty +│`, p.stdout.String(), "the table is printed")
 			suite, err := report.Load(saved)
@@ -223,17 +226,17 @@ func TestOnSignals(t *testing.T) {
 	var errOut syncBuffer
 	quit := make(chan int, 1)
 	stop := onSignals(sigs, cancel, &errOut, func(code int) { quit <- code })
-	defer stop()
 	sigs <- os.Interrupt
 	<-ctx.Done()
 	assert.Contains(t, errOut.String(), "leaklab: SIGINT (Ctrl-C): stopping; the summary follows")
 	sigs <- os.Interrupt
 	assert.Equal(t, 130, <-quit)
 	assert.Contains(t, errOut.String(), "second signal, SIGINT (Ctrl-C): quitting at once")
+	assert.Equal(t, os.Interrupt, stop(), "stop returns the first signal")
 }
 
 // TestOnSignalsStops checks the watch ends with the command.
 func TestOnSignalsStops(t *testing.T) {
 	stop := onSignals(make(chan os.Signal), func() {}, io.Discard, func(int) { t.Error("quit called") })
-	stop() // goleak in TestMain checks the watch goroutine is gone
+	assert.Nil(t, stop(), "no signal came") // goleak in TestMain checks the watch goroutine is gone
 }
