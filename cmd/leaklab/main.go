@@ -37,6 +37,7 @@ var commands = []command{
 	{"conns", "open and hold many connections: how many a server holds, and what each costs", runConns},
 	{"report", "draw a run saved by compare -out: an HTML page with charts, CSV, or the table and chart", runReport},
 	{"server", "run the slow keep-alive HTTP server that counts its own sockets", runServer},
+	{"vet", "find the leak catalogue in source: go vet's output, exit 1 on a finding", runVet},
 }
 
 // lookup finds a subcommand by name.

@@ -2,6 +2,7 @@ package suite
 
 import (
 	"cmp"
+	"context"
 	"errors"
 	"fmt"
 	"go/token"
@@ -45,10 +46,11 @@ var running sync.Mutex
 
 // Run loads the packages cfg names and runs every analyzer on them. A
 // package that does not load or type-check is an error, as for go vet.
-func Run(cfg Config) ([]Finding, error) {
+// Cancelling ctx stops the loading of packages.
+func Run(ctx context.Context, cfg Config) ([]Finding, error) {
 	running.Lock()
 	defer running.Unlock()
-	pkgs, err := load(cfg)
+	pkgs, err := load(ctx, cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -63,12 +65,12 @@ func Run(cfg Config) ([]Finding, error) {
 	return collect(graph), nil
 }
 
-func load(cfg Config) ([]*packages.Package, error) {
+func load(ctx context.Context, cfg Config) ([]*packages.Package, error) {
 	patterns := cfg.Patterns
 	if len(patterns) == 0 {
 		patterns = []string{"."}
 	}
-	pkgs, err := packages.Load(&packages.Config{Mode: packages.LoadAllSyntax, Dir: cfg.Dir, Tests: !cfg.NoTests}, patterns...)
+	pkgs, err := packages.Load(&packages.Config{Context: ctx, Mode: packages.LoadAllSyntax, Dir: cfg.Dir, Tests: !cfg.NoTests}, patterns...)
 	if err != nil {
 		return nil, fmt.Errorf("loading %s: %w", strings.Join(patterns, " "), err)
 	}

@@ -48,7 +48,7 @@ func TestUnseenModule(t *testing.T) {
 	}
 	dir, err := filepath.Abs("testdata/shop")
 	require.NoError(t, err)
-	fs, err := suite.Run(suite.Config{Dir: dir, Patterns: []string{"./..."}})
+	fs, err := suite.Run(t.Context(), suite.Config{Dir: dir, Patterns: []string{"./..."}})
 	require.NoError(t, err)
 	var buf bytes.Buffer
 	require.NoError(t, suite.Write(&buf, dir, fs))
@@ -72,7 +72,7 @@ func TestKitClients(t *testing.T) {
 		t.Skip("loads the kit from source")
 	}
 	root := kitRoot(t)
-	fs, err := suite.Run(suite.Config{Dir: root, Patterns: []string{"./clients/..."}, ShowAllowed: true})
+	fs, err := suite.Run(t.Context(), suite.Config{Dir: root, Patterns: []string{"./clients/..."}, ShowAllowed: true})
 	require.NoError(t, err)
 	assert.ElementsMatch(t, []string{
 		"clients/faulty.go transportpercall",
@@ -90,18 +90,18 @@ func TestKitClean(t *testing.T) {
 	if testing.Short() {
 		t.Skip("loads the kit from source")
 	}
-	fs, err := suite.Run(suite.Config{Dir: kitRoot(t), Patterns: []string{"./..."}})
+	fs, err := suite.Run(t.Context(), suite.Config{Dir: kitRoot(t), Patterns: []string{"./..."}})
 	require.NoError(t, err)
 	assert.Empty(t, fs)
 }
 
 func TestRunErrors(t *testing.T) {
-	_, err := suite.Run(suite.Config{Dir: t.TempDir(), Patterns: []string{"./..."}})
+	_, err := suite.Run(t.Context(), suite.Config{Dir: t.TempDir(), Patterns: []string{"./..."}})
 	assert.Error(t, err, "no module")
 	dir := t.TempDir()
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module x\n\ngo 1.26\n"), 0o644))
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "x.go"), []byte("package x\n\nfunc f() { undefined() }\n"), 0o644))
-	_, err = suite.Run(suite.Config{Dir: dir, Patterns: []string{"./..."}})
+	_, err = suite.Run(t.Context(), suite.Config{Dir: dir, Patterns: []string{"./..."}})
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "undefined")
 }
