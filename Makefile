@@ -12,7 +12,7 @@ FUZZTIME ?= 10s
 SOAK     ?= 3m
 
 .PHONY: help demo demo-quick catalogue demo-catalogue demo-live demo-report demo-faulty demo-fixed demo-metrics screenshot \
-	test test-short test-browser check-demos fuzz soak bench bench-capacity capacity-40k lint build clean
+	vet-kit test test-short test-browser check-demos fuzz soak bench bench-capacity capacity-40k lint build clean
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -84,9 +84,15 @@ bench-capacity: ## capacity figures for docs/BENCHMARKS.md (about 100 s, thousan
 capacity-40k: build ## hold 40,000 connections to one port: 4 servers (-reuseport), 4 workers, 4 source addresses
 	capacity/scripts/hold40k.sh ./$(BIN)
 
-lint: ## gofmt and go vet
+lint: ## gofmt, go vet and leaklab vet
 	@test -z "$$(gofmt -l .)" || { echo "gofmt needed on:"; gofmt -l .; exit 1; }
 	$(GO) vet ./...
+	$(GO) run ./cmd/leaklab vet ./...
+
+vet-kit: ## the leak catalogue found in the kit's source: leaklab vet, then go vet -vettool=bin/leaklab-vet
+	$(GO) run ./cmd/leaklab vet ./...
+	$(GO) build -o bin/leaklab-vet ./cmd/leaklab-vet
+	$(GO) vet -vettool=$(CURDIR)/bin/leaklab-vet ./...
 
 clean: ## remove build output
 	rm -rf bin

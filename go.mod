@@ -4,6 +4,7 @@ go 1.26.8
 
 require (
 	github.com/go-echarts/go-echarts/v2 v2.6.7
+	github.com/golangci/plugin-module-register v0.1.2
 	github.com/guptarohit/asciigraph v0.10.0
 	github.com/olekukonko/tablewriter v1.1.5
 	github.com/prometheus/client_golang v1.25.0
