@@ -7,8 +7,9 @@ import (
 
 // Doc returns the documentation of analyzer name from the source of its
 // doc.go: the text after the "# Analyzer name" heading of the package
-// comment, so the comment and the Analyzer's Doc are one text (as in
-// golang.org/x/tools/go/analysis/passes). It panics if the heading is
+// comment, without the "name: " that starts it, so the comment and the
+// Analyzer's Doc are one text (as in golang.org/x/tools/go/analysis/passes).
+// It panics if the heading is
 // missing, which a test of each analyzer catches.
 func Doc(src, name string) string {
 	var lines []string
@@ -24,5 +25,6 @@ func Doc(src, name string) string {
 	if !ok {
 		panic(fmt.Sprintf("doc.go of %s has no \"# Analyzer %s\" heading", name, name))
 	}
-	return strings.TrimSpace(after)
+	// The section opens with "name: summary"; the Doc is "summary...".
+	return strings.TrimPrefix(strings.TrimSpace(after), name+": ")
 }
