@@ -29,8 +29,8 @@
 //     inside the loop is reported);
 //   - gets CloseIdleConnections in the same function (made and cleaned
 //     up: no socket is left behind);
-//   - is made in main, init or a Test, Benchmark, Fuzz or Example
-//     function outside a loop: those run once.
+//   - is made in main, init, a Test, Benchmark, Fuzz or Example function
+//     or the body of a t.Run subtest, outside a loop: those run once.
 //
 // Appending the Transport to a slice does not count as keeping it: that
 // is bookkeeping (for instance so that a Close method can release them

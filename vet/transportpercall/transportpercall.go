@@ -46,7 +46,7 @@ func run(pass *analysis.Pass) (any, error) {
 			continue
 		}
 		fn, ok := enclosingFunc(c)
-		if !ok || runsOnce(fn, c) {
+		if !ok || runsOnce(pass, fn, c) {
 			continue
 		}
 		g := newGroup(pass, fn)
@@ -89,8 +89,12 @@ func enclosingFunc(c inspector.Cursor) (inspector.Cursor, bool) {
 }
 
 // runsOnce reports whether c is made in a function that runs once per
-// program or test (main, init, TestXxx...), outside any loop of it.
-func runsOnce(fn, c inspector.Cursor) bool {
+// program or test (main, init, TestXxx..., a subtest's body), outside any
+// loop of it.
+func runsOnce(pass *analysis.Pass, fn, c inspector.Cursor) bool {
+	if _, ok := fn.Node().(*ast.FuncLit); ok {
+		return isSubtest(pass, fn) && !inLoopWithin(c, fn)
+	}
 	d, ok := fn.Node().(*ast.FuncDecl)
 	if !ok || d.Recv != nil {
 		return false
@@ -101,6 +105,21 @@ func runsOnce(fn, c inspector.Cursor) bool {
 		once = once || strings.HasPrefix(name, p)
 	}
 	return once && !inLoopWithin(c, fn)
+}
+
+// isSubtest reports whether the function literal at fn is the body of a
+// subtest or sub-benchmark: t.Run(name, func(t *testing.T) {...}).
+func isSubtest(pass *analysis.Pass, fn inspector.Cursor) bool {
+	call, ok := fn.Parent().Node().(*ast.CallExpr)
+	if !ok {
+		return false
+	}
+	f := vetutil.Callee(pass, call)
+	if f == nil || f.Name() != "Run" {
+		return false
+	}
+	recv := f.Type().(*types.Signature).Recv()
+	return recv != nil && (vetutil.IsNamed(recv.Type(), "testing", "T") || vetutil.IsNamed(recv.Type(), "testing", "B"))
 }
 
 // inLoopWithin reports whether a loop inside fn holds c.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"sync"
 )
 
 // --- true positives ---
@@ -212,3 +213,35 @@ func noReason(url string) {
 		resp.Body.Close()
 	}
 }
+
+// A Client value, not a pointer, still holds the Transport.
+func value(url string) {
+	c := http.Client{Transport: &http.Transport{}} // want `http.Transport made for this call only`
+	if resp, err := c.Get(url); err == nil {
+		resp.Body.Close()
+	}
+}
+
+// Sent from a goroutine started per call: still per call.
+func async(url string, done chan<- struct{}) {
+	c := &http.Client{Transport: &http.Transport{}} // want `http.Transport made for this call only`
+	go func() {
+		if resp, err := c.Get(url); err == nil {
+			resp.Body.Close()
+		}
+		close(done)
+	}()
+}
+
+// Handed to a wrapper of another package: it may keep it.
+func wrapped(url string, wrap func(http.RoundTripper) http.RoundTripper) {
+	c := &http.Client{Transport: wrap(&http.Transport{})}
+	if resp, err := c.Get(url); err == nil {
+		resp.Body.Close()
+	}
+}
+
+// Made once per program by sync.OnceValue's function.
+var client = sync.OnceValue(func() *http.Client {
+	return &http.Client{Transport: &http.Transport{}}
+})

@@ -12,3 +12,25 @@ func TestOwnTransport(t *testing.T) {
 		resp.Body.Close()
 	}
 }
+
+// A subtest runs once too.
+func TestSubtests(t *testing.T) {
+	for _, u := range []string{"http://x/", "http://y/"} {
+		t.Run(u, func(t *testing.T) {
+			c := &http.Client{Transport: &http.Transport{}}
+			if resp, err := c.Get(u); err == nil {
+				resp.Body.Close()
+			}
+		})
+	}
+}
+
+// A loop inside a test makes one per iteration.
+func TestLoop(t *testing.T) {
+	for range 3 {
+		c := &http.Client{Transport: &http.Transport{}} // want `http.Transport made for this call only`
+		if resp, err := c.Get("http://x/"); err == nil {
+			resp.Body.Close()
+		}
+	}
+}
