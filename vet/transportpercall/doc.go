@@ -36,8 +36,13 @@
 // is bookkeeping (for instance so that a Close method can release them
 // all later), the Transport still serves one call.
 //
-// It misses a Transport made by a factory and used per call by its
-// caller, and one whose requests are sent through an interface.
+// A factory, a function of the analysed packages that returns a new
+// Transport or a Client with a new one on every call, is not reported
+// itself (its caller keeps what it returns); a caller that calls it per
+// call and drops the result is, by the rules above.
+//
+// It misses a Transport whose requests are sent through an interface, and
+// one handed to code outside the analysed packages.
 //
 // A deliberate one is allowed with a comment on its line or the line
 // above:

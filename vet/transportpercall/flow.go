@@ -25,6 +25,9 @@ type group struct {
 	sends  []inspector.Cursor
 	kept   bool
 	closed bool
+	// result is which result of the first call carries the value, when
+	// the flow starts at a factory's call: c, err := newClient().
+	result int
 }
 
 func newGroup(pass *analysis.Pass, fn inspector.Cursor) *group {
@@ -154,15 +157,18 @@ func (g *group) field(p inspector.Cursor, kv *ast.KeyValueExpr, e ast.Node) {
 	g.kept = true
 }
 
-// assign handles x = v and x := v.
+// assign handles x = v and x := v, and c, err := factory().
 func (g *group) assign(a *ast.AssignStmt, e ast.Node) {
 	for i, r := range a.Rhs {
 		if r != e {
 			continue
 		}
 		if len(a.Lhs) != len(a.Rhs) {
-			g.kept = true
-			return
+			if len(a.Rhs) != 1 || g.result >= len(a.Lhs) {
+				g.kept = true
+				return
+			}
+			i = g.result
 		}
 		if id, ok := a.Lhs[i].(*ast.Ident); ok {
 			g.store(id)

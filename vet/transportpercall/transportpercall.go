@@ -26,7 +26,7 @@ var Analyzer = &analysis.Analyzer{
 	URL:       "https://pkg.go.dev/github.com/leaklab/leaklab/vet/transportpercall",
 	Requires:  []*analysis.Analyzer{inspect.Analyzer},
 	Run:       run,
-	FactTypes: []analysis.Fact{new(sendsFact)},
+	FactTypes: []analysis.Fact{new(sendsFact), new(factoryFact)},
 }
 
 func init() { reporter.RegisterFlags(&Analyzer.Flags) }
@@ -41,8 +41,12 @@ func (f *sendsFact) String() string { return fmt.Sprintf("sends through params %
 func run(pass *analysis.Pass) (any, error) {
 	ins := pass.ResultOf[inspect.Analyzer].(*inspector.Inspector)
 	senders(pass, ins)
+	factories(pass, ins)
 	for c := range ins.Root().Preorder((*ast.CompositeLit)(nil), (*ast.CallExpr)(nil)) {
-		if !isTransportMaking(pass, c.Node()) {
+		making := isTransportMaking(pass, c.Node())
+		result, isFactory := factoryCall(pass, c.Node())
+		isFactory = isFactory && !making
+		if !isFactory && !making {
 			continue
 		}
 		fn, ok := enclosingFunc(c)
@@ -50,13 +54,16 @@ func run(pass *analysis.Pass) (any, error) {
 			continue
 		}
 		g := newGroup(pass, fn)
+		g.result = result
 		g.flow(c)
-		if g.leaks(c) {
-			reporter.Report(pass, analysis.Diagnostic{
-				Pos: c.Node().Pos(), End: c.Node().End(),
-				Message: "http.Transport made for this call only: its connections are never reused and the idle ones stay open; make one Transport (or Client) and share it (docs/01-new-client-per-request.md)",
-			})
+		if !g.leaks(c) {
+			continue
 		}
+		msg := "http.Transport made for this call only: its connections are never reused and the idle ones stay open; make one Transport (or Client) and share it (docs/01-new-client-per-request.md)"
+		if isFactory {
+			msg = vetutil.Callee(pass, c.Node().(*ast.CallExpr)).Name() + " makes a new Transport, here for this call only: its connections are never reused and the idle ones stay open; call it once and share what it returns (docs/01-new-client-per-request.md)"
+		}
+		reporter.Report(pass, analysis.Diagnostic{Pos: c.Node().Pos(), End: c.Node().End(), Message: msg})
 	}
 	return nil, nil
 }

@@ -2,6 +2,7 @@ package a
 
 import (
 	"context"
+	"errors"
 	"io"
 	"net/http"
 	"sync"
@@ -119,7 +120,7 @@ func (a *api) fetch(url string) error {
 }
 
 // A factory that returns a new client.
-func newClient() *http.Client {
+func newClient() *http.Client { // want newClient:`returns a new Transport at result 0`
 	return &http.Client{Transport: &http.Transport{}}
 }
 
@@ -245,3 +246,52 @@ func wrapped(url string, wrap func(http.RoundTripper) http.RoundTripper) {
 var client = sync.OnceValue(func() *http.Client {
 	return &http.Client{Transport: &http.Transport{}}
 })
+
+// A factory called per call, its client dropped after one request.
+func (s *svc) viaFactory() {
+	c := newClient() // want `newClient makes a new Transport, here for this call only`
+	if resp, err := c.Get(s.url); err == nil {
+		resp.Body.Close()
+	}
+}
+
+func newClientErr(insecure bool) (*http.Client, error) { // want newClientErr:`returns a new Transport at result 0`
+	if insecure {
+		return nil, errors.New("no")
+	}
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	return &http.Client{Transport: tr}, nil
+}
+
+func (s *svc) viaFactoryErr() error {
+	c, err := newClientErr(false) // want `newClientErr makes a new Transport`
+	if err != nil {
+		return err
+	}
+	resp, err := c.Get(s.url)
+	if err != nil {
+		return err
+	}
+	return resp.Body.Close()
+}
+
+// The factory's client kept: quiet.
+func (a *api) reset() { a.client = newClient() }
+
+// A function that returns a shared client is no factory.
+func sharedClient() *http.Client { return shared2 }
+
+var shared2 = &http.Client{Transport: &http.Transport{}}
+
+func viaShared(url string) {
+	if resp, err := sharedClient().Get(url); err == nil {
+		resp.Body.Close()
+	}
+}
+
+// A factory may set fields before it returns.
+func tuned() *http.Client { // want tuned:`returns a new Transport at result 0`
+	tr := &http.Transport{}
+	tr.MaxIdleConnsPerHost = 8
+	return &http.Client{Transport: tr}
+}

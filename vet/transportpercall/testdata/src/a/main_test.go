@@ -34,3 +34,20 @@ func TestLoop(t *testing.T) {
 		}
 	}
 }
+
+// A test helper that makes a Transport and registers its cleanup is no
+// factory: per-iteration clients in tests stay quiet.
+func testClient(t *testing.T) *http.Client {
+	tr := &http.Transport{}
+	t.Cleanup(tr.CloseIdleConnections)
+	return &http.Client{Transport: tr}
+}
+
+func TestPerIteration(t *testing.T) {
+	for range 2 {
+		c := testClient(t)
+		if resp, err := c.Get("http://x/"); err == nil {
+			resp.Body.Close()
+		}
+	}
+}
