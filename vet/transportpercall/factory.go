@@ -16,8 +16,10 @@ import (
 // caller is where the Transport is made.
 type factoryFact struct{ Index int }
 
-func (*factoryFact) AFact()           {}
-func (f *factoryFact) String() string { return fmt.Sprintf("returns a new Transport at result %d", f.Index) }
+func (*factoryFact) AFact() {}
+func (f *factoryFact) String() string {
+	return fmt.Sprintf("returns a new Transport at result %d", f.Index)
+}
 
 // factories finds the functions of the package that return a new
 // Transport each call and exports a factoryFact for each.
