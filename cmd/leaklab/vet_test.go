@@ -45,6 +45,7 @@ func TestVetFindsTheCatalogueInAModuleItHasNeverSeen(t *testing.T) {
 	assert.ElementsMatch(t, []string{
 		"fetch/fetch.go transportpercall", "fetch/fetch.go bodyclose", "fetch/fetch.go bodynotdrained",
 		"fetch/fetch.go notimeout", "web/web.go transportpercall", "web/web.go servertimeouts",
+		"web/web.go transportpercall",
 	}, findings(t, out))
 	assert.Contains(t, out, "fetch/fetch.go:107:15: http.Get sends through http.DefaultClient")
 }

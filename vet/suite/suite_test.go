@@ -59,6 +59,7 @@ func TestUnseenModule(t *testing.T) {
 		"fetch/fetch.go bodynotdrained",
 		"fetch/fetch.go notimeout",
 		"web/web.go transportpercall",
+		"web/web.go transportpercall",
 		"web/web.go servertimeouts",
 	}, where(t, dir, fs))
 }

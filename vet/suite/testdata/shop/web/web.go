@@ -56,3 +56,16 @@ func Main() error {
 	mux.Handle("/", Handler(fetch.NewClient()))
 	return ServeSafely(":8080", mux)
 }
+
+// Health calls the factory in each request and drops its client after
+// one call: lesson 01 through a factory of another package.
+func Health(w http.ResponseWriter, r *http.Request) {
+	c := fetch.NewClient()
+	resp, err := c.Get("http://127.0.0.1:9/health")
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadGateway)
+		return
+	}
+	defer resp.Body.Close()
+	_, _ = io.Copy(w, resp.Body)
+}
