@@ -53,7 +53,7 @@ type Config struct {
 	Connections int `json:"connections"`
 	// Delay is the pause between the starts of two dials; 0 dials as fast
 	// as DialConcurrency allows. Rate, when set, replaces it.
-	Delay time.Duration `json:"delay"`
+	Delay time.Duration `json:"-"` // delay_seconds in JSON
 	// Rate, when above 0, starts this many dials per second instead of
 	// waiting Delay between them.
 	Rate float64 `json:"rate"`
@@ -61,16 +61,16 @@ type Config struct {
 	// run from overflowing the server's listen backlog.
 	DialConcurrency int `json:"dial_concurrency"`
 	// Interval is the period of OnInterval.
-	Interval time.Duration `json:"interval"`
+	Interval time.Duration `json:"-"` // interval_seconds in JSON
 	// Timeout bounds each dial (checked every Timeout/8), and the wait for
 	// each pong when Ping is set.
-	Timeout time.Duration `json:"timeout"`
+	Timeout time.Duration `json:"-"` // timeout_seconds in JSON
 	// Hold is how long the connections stay open once every connection
 	// has had its first try; 0 closes them at once. Auto mode ignores it.
-	Hold time.Duration `json:"hold"`
+	Hold time.Duration `json:"-"` // hold_seconds in JSON
 	// MaxDuration bounds the whole run; 0 means no bound beyond the ramp
 	// and Hold (an auto run then stops at its cap or first failures).
-	MaxDuration time.Duration `json:"max_duration"`
+	MaxDuration time.Duration `json:"-"` // max_duration_seconds in JSON
 	// Ping, when above 0, makes each open connection send a ping every
 	// Ping and expect an answer within Timeout; a connection that gets
 	// none is closed and counted as an error. In ModeHTTP the ping is a
@@ -78,7 +78,7 @@ type Config struct {
 	// HTTP/1.1 request, which is also one line of text: an HTTP server
 	// (leaklab server) answers it and an echo server sends it back; any
 	// bytes back count as the pong.
-	Ping time.Duration `json:"ping"`
+	Ping time.Duration `json:"-"` // ping_seconds in JSON
 	// Path is the request path of ModeHTTP and of the pings, e.g. "/ping",
 	// or "/?delay=5m" to hold a request in flight on the leaklab server (its -max-delay is 5m).
 	Path string `json:"path"`

@@ -7,6 +7,8 @@ import (
 	"math/bits"
 	"sync/atomic"
 	"time"
+
+	"github.com/leaklab/leaklab/internal/seconds"
 )
 
 // The histogram keeps 2^subBits buckets per power of two: values below
@@ -103,11 +105,11 @@ func (h *Histogram) Merge(o *Histogram) {
 // Latency summarises a histogram.
 type Latency struct {
 	Count uint64        `json:"count"`
-	Min   time.Duration `json:"min_ns"`
-	Avg   time.Duration `json:"avg_ns"`
-	P50   time.Duration `json:"p50_ns"`
-	P99   time.Duration `json:"p99_ns"`
-	Max   time.Duration `json:"max_ns"`
+	Min   time.Duration `json:"-"` // min_seconds in JSON, and so on
+	Avg   time.Duration `json:"-"`
+	P50   time.Duration `json:"-"`
+	P99   time.Duration `json:"-"`
+	Max   time.Duration `json:"-"`
 }
 
 // Summary returns the count, min, average, median, 99th percentile and max.
@@ -137,14 +139,17 @@ func (l Latency) String() string {
 
 type histogramJSON struct {
 	Buckets [][2]uint64 `json:"buckets"` // [index, count] of non-empty buckets
-	Sum     uint64      `json:"sum_ns"`
-	Min     int64       `json:"min_ns"`
-	Max     int64       `json:"max_ns"`
+	Sum     float64     `json:"sum_seconds"`
+	Min     float64     `json:"min_seconds"`
+	Max     float64     `json:"max_seconds"`
 }
 
 // MarshalJSON writes the non-empty buckets.
 func (h *Histogram) MarshalJSON() ([]byte, error) {
-	j := histogramJSON{Sum: h.sum.Load(), Min: h.min.Load(), Max: h.max.Load(), Buckets: [][2]uint64{}}
+	j := histogramJSON{
+		Sum: seconds.Of(time.Duration(h.sum.Load())), Min: seconds.Of(time.Duration(h.min.Load())), Max: seconds.Of(time.Duration(h.max.Load())),
+		Buckets: [][2]uint64{},
+	}
 	for i := range h.buckets {
 		if n := h.buckets[i].Load(); n > 0 {
 			j.Buckets = append(j.Buckets, [2]uint64{uint64(i), n})
@@ -166,8 +171,8 @@ func (h *Histogram) UnmarshalJSON(b []byte) error {
 		h.buckets[bc[0]].Add(bc[1])
 		h.count.Add(bc[1])
 	}
-	h.sum.Store(j.Sum)
-	h.min.Store(j.Min)
-	h.max.Store(j.Max)
+	h.sum.Store(uint64(max(seconds.Duration(j.Sum), 0)))
+	h.min.Store(int64(seconds.Duration(j.Min)))
+	h.max.Store(int64(seconds.Duration(j.Max)))
 	return nil
 }

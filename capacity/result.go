@@ -27,7 +27,7 @@ type Result struct {
 	Peak int `json:"peak_established"`
 	// Reached says whether Peak reached Connections, and when.
 	Reached      bool          `json:"reached"`
-	ReachedAfter time.Duration `json:"reached_after_ns,omitempty"`
+	ReachedAfter time.Duration `json:"-"` // reached_after_seconds in JSON
 	// Rate is the connections established per second until the peak.
 	Rate float64 `json:"rate_per_second"`
 	// Dials counts connection attempts, reopens included.
@@ -47,7 +47,7 @@ type Result struct {
 	// Histogram holds every connect time, so results can be merged.
 	Histogram *Histogram `json:"connect_histogram,omitempty"`
 	// Elapsed is the length of the run, closing excluded.
-	Elapsed time.Duration `json:"elapsed_ns"`
+	Elapsed time.Duration `json:"-"` // elapsed_seconds in JSON
 	// StopReason says why the run ended.
 	StopReason string `json:"stop_reason"`
 	// Memory is what the tester itself used for its connections.

@@ -9,17 +9,21 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/leaklab/leaklab/fielderr"
+	"github.com/leaklab/leaklab/internal/loopback"
 )
 
 // Validate checks the configuration without touching the network. Each
-// error names the field, its value and what to give instead.
+// error is a *fielderr.Error: the field, its value and what to give
+// instead.
 func (c Config) Validate() error {
 	target, err := ResolveTarget(c.Target)
 	if err != nil {
 		return err
 	}
-	if !target.Addr().IsLoopback() && !c.AllowRemote {
-		return fmt.Errorf("target %s is not a loopback address; capacity runs stay on 127.0.0.0/8 and ::1 unless remote targets are allowed (-allow-remote), and only against servers you own", c.Target)
+	if err := loopback.Check("Target", c.Target, target.Addr().String(), c.AllowRemote); err != nil {
+		return err
 	}
 	for _, check := range []func() error{c.checkCounts, c.checkDurations, c.checkModes, c.checkPath} {
 		if err := check(); err != nil {
@@ -34,18 +38,18 @@ func (c Config) Validate() error {
 func ResolveTarget(target string) (netip.AddrPort, error) {
 	host, port, err := net.SplitHostPort(target)
 	if err != nil {
-		return netip.AddrPort{}, fmt.Errorf("target %q: %w; give host:port, e.g. 127.0.0.1:8080", target, err)
+		return netip.AddrPort{}, fielderr.New("Target", target, fmt.Sprintf("%v; give host:port, e.g. 127.0.0.1:8080", errors.Unwrap(err)))
 	}
 	if host == "localhost" {
 		host = "127.0.0.1"
 	}
 	addr, err := netip.ParseAddr(host)
 	if err != nil {
-		return netip.AddrPort{}, fmt.Errorf("target host %q is not an IP address: %w; give an address such as 127.0.0.1 or ::1", host, err)
+		return netip.AddrPort{}, fielderr.New("Target", target, fmt.Sprintf("host %q is not an IP address; give an address such as 127.0.0.1 or ::1 (names are not resolved)", host))
 	}
 	p, err := strconv.ParseUint(port, 10, 16)
 	if err != nil || p == 0 {
-		return netip.AddrPort{}, fmt.Errorf("target port %q: want a TCP port between 1 and 65535", port)
+		return netip.AddrPort{}, fielderr.New("Target", target, fmt.Sprintf("port %q: want a TCP port between 1 and 65535", port))
 	}
 	return netip.AddrPortFrom(addr.Unmap(), uint16(p)), nil
 }
@@ -53,15 +57,15 @@ func ResolveTarget(target string) (netip.AddrPort, error) {
 func (c Config) checkCounts() error {
 	switch {
 	case c.Connections < 0 || c.Connections == 0 && !c.Auto:
-		return fmt.Errorf("connections %d: want at least 1 (0 is allowed only in auto mode, meaning up to the open-files limit)", c.Connections)
+		return fielderr.New("Connections", c.Connections, "want at least 1 (0 is allowed only with Auto, meaning up to the open-files limit)")
 	case c.Rate < 0 || math.IsNaN(c.Rate) || math.IsInf(c.Rate, 0):
-		return fmt.Errorf("rate %v: want a positive number of connections per second such as 1000/s, or 0 to use the delay", c.Rate)
+		return fielderr.New("Rate", c.Rate, "want a positive number of connections per second such as 1000/s, or 0 to use Delay")
 	case c.Rate > 0 && (c.Rate > MaxRate || c.Rate < MinRate):
-		return fmt.Errorf("rate %v/s: want between one a day and %.0f/s; for dials as fast as they go, give delay 0 instead", c.Rate, MaxRate)
+		return fielderr.New("Rate", fmt.Sprintf("%v/s", c.Rate), fmt.Sprintf("want between one a day and %.0f/s; for dials as fast as they go, give Delay 0 instead", MaxRate))
 	case c.DialConcurrency < 1:
-		return fmt.Errorf("dial concurrency %d: want at least 1 dial in flight", c.DialConcurrency)
+		return fielderr.New("DialConcurrency", c.DialConcurrency, "want at least 1 dial in flight")
 	case c.Auto && c.FailAfter < 1:
-		return fmt.Errorf("fail-after %d: want at least 1 failure before an auto run stops", c.FailAfter)
+		return fielderr.New("FailAfter", c.FailAfter, "want at least 1 failure before an auto run stops")
 	}
 	return nil
 }
@@ -71,39 +75,39 @@ func (c Config) checkDurations() error {
 		name     string
 		value    int64
 		positive bool
-	}{{"delay", int64(c.Delay), false}, {"interval", int64(c.Interval), true}, {"timeout", int64(c.Timeout), true},
-		{"hold", int64(c.Hold), false}, {"max-duration", int64(c.MaxDuration), false}, {"ping", int64(c.Ping), false}} {
+	}{{"Delay", int64(c.Delay), false}, {"Interval", int64(c.Interval), true}, {"Timeout", int64(c.Timeout), true},
+		{"Hold", int64(c.Hold), false}, {"MaxDuration", int64(c.MaxDuration), false}, {"Ping", int64(c.Ping), false}} {
 		if d.value < 0 || d.positive && d.value == 0 {
 			want := "a positive duration such as 1s"
 			if !d.positive {
 				want = "0 or a positive duration such as 1s"
 			}
-			return fmt.Errorf("%s %v: want %s", d.name, durationOf(d.value), want)
+			return fielderr.New(d.name, durationOf(d.value), "want "+want)
 		}
 	}
 	if c.MaxDuration > 0 && !c.Auto && c.Hold >= c.MaxDuration {
-		return fmt.Errorf("hold %v is not shorter than max-duration %v: the run would end before the hold; raise max-duration", c.Hold, c.MaxDuration)
+		return fielderr.New("Hold", c.Hold, fmt.Sprintf("is not shorter than MaxDuration %v: the run would end before the hold; raise MaxDuration", c.MaxDuration))
 	}
 	if ramp := float64(c.Connections) * float64(c.pace()); c.MaxDuration > 0 && !c.Auto && ramp > float64(c.MaxDuration) {
-		return fmt.Errorf("opening %d connections at one every %v takes %v, more than max-duration %v; raise the rate or max-duration",
-			c.Connections, c.pace(), time.Duration(min(ramp, math.MaxInt64)), c.MaxDuration)
+		return fielderr.New("Connections", c.Connections, fmt.Sprintf("opening them at one every %v takes %v, more than MaxDuration %v; raise Rate or MaxDuration",
+			c.pace(), durationUpTo(ramp), c.MaxDuration))
 	}
 	return nil
 }
 
 func (c Config) checkModes() error {
 	if c.Mode != ModeTCP && c.Mode != ModeHTTP {
-		return fmt.Errorf("mode %q: want %q or %q", c.Mode, ModeTCP, ModeHTTP)
+		return fielderr.New("Mode", string(c.Mode), fmt.Sprintf("want %q or %q", ModeTCP, ModeHTTP))
 	}
 	if c.Auto && c.Reopen {
-		return errors.New("auto and reopen do not combine: auto counts a closed connection as a failure, reopen replaces it; pick one")
+		return fielderr.New("Reopen", true, "Auto and Reopen do not combine: Auto counts a closed connection as a failure, Reopen replaces it; pick one")
 	}
 	return nil
 }
 
 func (c Config) checkPath() error {
 	if !strings.HasPrefix(c.Path, "/") || strings.ContainsAny(c.Path, " \r\n\t") {
-		return fmt.Errorf("path %q: want a request path starting with / and without spaces, e.g. /ping", c.Path)
+		return fielderr.New("Path", c.Path, "want a request path starting with / and without spaces, e.g. /ping")
 	}
 	return nil
 }
@@ -111,10 +115,10 @@ func (c Config) checkPath() error {
 func (c Config) checkSources(target netip.Addr) error {
 	for _, s := range c.Sources {
 		if s.Is4() != target.Is4() {
-			return fmt.Errorf("source %s and target %s are not the same IP version; give %s sources", s, target, family(target))
+			return fielderr.New("Sources", s.String(), fmt.Sprintf("source and Target %s are not the same IP version; give %s sources", target, family(target)))
 		}
 		if !s.IsLoopback() && !c.AllowRemote {
-			return fmt.Errorf("source %s is not a loopback address; against a loopback target use 127.0.0.0/8 sources such as 127.0.0.2", s)
+			return fielderr.New("Sources", s.String(), "source is not a loopback address; against a loopback Target use 127.0.0.0/8 sources such as 127.0.0.2")
 		}
 	}
 	return nil
@@ -125,4 +129,13 @@ func family(a netip.Addr) string {
 		return "IPv4"
 	}
 	return "IPv6"
+}
+
+// durationUpTo is ns as a Duration, or the longest Duration past it.
+// (float64(math.MaxInt64) rounds up to 2^63, which would wrap negative.)
+func durationUpTo(ns float64) time.Duration {
+	if ns >= float64(math.MaxInt64) {
+		return math.MaxInt64
+	}
+	return time.Duration(ns)
 }

@@ -10,7 +10,7 @@ import (
 
 	"github.com/leaklab/leaklab/chart"
 	"github.com/leaklab/leaklab/experiments"
-	"github.com/leaklab/leaklab/internal/fixture"
+	"github.com/leaklab/leaklab/experiments/experimentstest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
@@ -34,7 +34,7 @@ func golden(t *testing.T, name, got string) {
 
 func TestEstablishedGolden(t *testing.T) {
 	var b bytes.Buffer
-	require.NoError(t, chart.Established(&b, fixture.Report(), chart.Options{}))
+	require.NoError(t, chart.Established(&b, experimentstest.Report(), chart.Options{}))
 	golden(t, "established", b.String())
 	out := b.String()
 	assert.NotContains(t, out, "\x1b[", "no colour unless asked")
@@ -46,7 +46,7 @@ func TestEstablishedGolden(t *testing.T) {
 // TestTableAndChartGolden is what compare prints for -format table: the
 // comparison table, then the chart under it.
 func TestTableAndChartGolden(t *testing.T) {
-	rep := fixture.Report()
+	rep := experimentstest.Report()
 	var b bytes.Buffer
 	require.NoError(t, rep.Write(&b, "table"))
 	b.WriteString("\n")
@@ -56,7 +56,7 @@ func TestTableAndChartGolden(t *testing.T) {
 
 func TestEstablishedInColour(t *testing.T) {
 	var b bytes.Buffer
-	require.NoError(t, chart.Established(&b, fixture.Report(), chart.Options{Colour: true}))
+	require.NoError(t, chart.Established(&b, experimentstest.Report(), chart.Options{Colour: true}))
 	assert.Contains(t, b.String(), "\x1b[", "ANSI colours when asked")
 }
 

@@ -7,7 +7,7 @@ import (
 
 	"github.com/leaklab/leaklab/chart"
 	"github.com/leaklab/leaklab/experiments"
-	"github.com/leaklab/leaklab/internal/fixture"
+	"github.com/leaklab/leaklab/experiments/experimentstest"
 	"github.com/stretchr/testify/assert"
 )
 
@@ -26,7 +26,7 @@ func feed(p *chart.Panel, rep experiments.Report) {
 
 func TestPanelPlainWritesOneLinePerSecond(t *testing.T) {
 	var b bytes.Buffer
-	feed(chart.NewPanel(&b, false), fixture.Report())
+	feed(chart.NewPanel(&b, false), experimentstest.Report())
 	out := b.String()
 	assert.NotContains(t, out, "\x1b[", "no cursor movement outside a terminal")
 	lines := strings.Split(strings.TrimRight(out, "\n"), "\n")
@@ -36,7 +36,7 @@ func TestPanelPlainWritesOneLinePerSecond(t *testing.T) {
 
 func TestPanelOnATerminalRedrawsInPlace(t *testing.T) {
 	var b bytes.Buffer
-	feed(chart.NewPanel(&b, true), fixture.Report())
+	feed(chart.NewPanel(&b, true), experimentstest.Report())
 	out := b.String()
 	assert.Equal(t, fixtureRounds-1, strings.Count(out, "\x1b[4A"), "every frame after the first moves up over the last one")
 	last := out[strings.LastIndex(out, "\x1b[4A"):]
@@ -45,4 +45,4 @@ func TestPanelOnATerminalRedrawsInPlace(t *testing.T) {
 	assert.Contains(t, last, "█", "the faulty sparkline reaches the top")
 }
 
-const fixtureRounds = fixture.Samples
+const fixtureRounds = experimentstest.Samples

@@ -2,6 +2,7 @@ package clients_test
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"github.com/leaklab/leaklab/clients"
+	"github.com/leaklab/leaklab/fielderr"
 	"github.com/leaklab/leaklab/internal/neterr"
 	"github.com/leaklab/leaklab/netstat"
 	"github.com/leaklab/leaklab/netstat/sockcheck"
@@ -160,22 +162,62 @@ func TestLoadConfigValidate(t *testing.T) {
 	cases := []struct {
 		name   string
 		change func(*clients.LoadConfig)
+		field  string
 		want   string
 	}{
-		{"no target", func(c *clients.LoadConfig) { c.Target = "" }, "no target URL"},
-		{"zero interval", func(c *clients.LoadConfig) { c.Interval = 0 }, "interval 0s must be positive"},
-		{"negative extra", func(c *clients.LoadConfig) { c.Extra = -2 }, "extra -2"},
-		{"negative duration", func(c *clients.LoadConfig) { c.Duration = -time.Second }, "duration -1s is negative"},
-		{"interval too long", func(c *clients.LoadConfig) { c.Interval = time.Second }, "is not shorter than duration"},
-		{"negative cap", func(c *clients.LoadConfig) { c.MaxSockets = -1 }, "max sockets -1"},
+		{"no target", func(c *clients.LoadConfig) { c.Target = "" }, "Target", "Target: no target URL"},
+		{"https", func(c *clients.LoadConfig) { c.Target = "https://127.0.0.1/" }, "Target", "https is not supported"},
+		{"host:port", func(c *clients.LoadConfig) { c.Target = "127.0.0.1:80" }, "Target", "give http://127.0.0.1:80/"},
+		{"port out of range", func(c *clients.LoadConfig) { c.Target = "http://127.0.0.1:99999/" }, "Target", `port "99999" is out of range`},
+		{"remote", func(c *clients.LoadConfig) { c.Target = "http://192.0.2.1/" }, "Target", "not a loopback address"},
+		{"zero interval", func(c *clients.LoadConfig) { c.Interval = 0 }, "Interval", "Interval 0s: must be positive"},
+		{"negative extra", func(c *clients.LoadConfig) { c.Extra = -2 }, "Extra", "Extra -2: must be 0 or more"},
+		{"negative duration", func(c *clients.LoadConfig) { c.Duration = -time.Second }, "Duration", "Duration -1s: is negative"},
+		{"interval too long", func(c *clients.LoadConfig) { c.Interval = time.Second }, "Interval", "is not shorter than Duration"},
+		{"negative cap", func(c *clients.LoadConfig) { c.MaxSockets = -1 }, "MaxSockets", "MaxSockets -1: is negative"},
+		{"negative drain", func(c *clients.LoadConfig) { c.DrainTimeout = -1 }, "DrainTimeout", "DrainTimeout -1ns: is negative"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			c := load("http://127.0.0.1:1")
 			tc.change(&c)
 			err := c.Validate()
-			require.Error(t, err)
+			var fe *fielderr.Error
+			require.ErrorAs(t, err, &fe)
+			assert.Equal(t, tc.field, fe.Field)
 			assert.Contains(t, err.Error(), tc.want)
 		})
 	}
+}
+
+// TestRunChecksItsConfig checks a library caller of Run gets the checks:
+// a remote target without AllowRemote and a nil requester are refused
+// before anything is sent.
+func TestRunChecksItsConfig(t *testing.T) {
+	f := clients.NewFixed(clients.FixedConfig{})
+	defer f.Close()
+	_, err := clients.Run(context.Background(), f, load("http://192.0.2.1:80/"))
+	assert.ErrorContains(t, err, "not a loopback address")
+	_, err = clients.Run(context.Background(), nil, load("http://127.0.0.1:1/"))
+	assert.ErrorContains(t, err, "no requester")
+	assert.ErrorContains(t, clients.FixedConfig{Timeout: -time.Second}.Validate(), "Timeout -1s: is negative")
+	assert.ErrorContains(t, clients.FixedConfig{IdleConnTimeout: -time.Second}.Validate(), "IdleConnTimeout -1s: is negative")
+}
+
+// TestJSONDurationsAreSeconds checks Status and Result write Elapsed as
+// float seconds under elapsed_seconds, and read it back.
+func TestJSONDurationsAreSeconds(t *testing.T) {
+	r := clients.Result{Variant: "fixed", Elapsed: 1500 * time.Millisecond, Requests: 3}
+	b, err := json.Marshal(r)
+	require.NoError(t, err)
+	assert.Contains(t, string(b), `"elapsed_seconds":1.5`)
+	assert.NotContains(t, string(b), `"Elapsed"`)
+	var back clients.Result
+	require.NoError(t, json.Unmarshal(b, &back))
+	assert.Equal(t, r, back)
+
+	s := clients.Status{Elapsed: 250 * time.Millisecond, Sent: 2}
+	b, err = json.Marshal(s)
+	require.NoError(t, err)
+	assert.JSONEq(t, `{"elapsed_seconds":0.25,"sent":2,"ok":0,"errors":0,"in_flight":0,"open_conns":0}`, string(b))
 }

@@ -199,11 +199,11 @@ func TestLoadConfigRefusesFloodsAndNegativeStops(t *testing.T) {
 	c.Interval = time.Microsecond
 	err := c.Validate()
 	require.Error(t, err)
-	assert.Contains(t, err.Error(), "interval 1µs is shorter than 1ms")
+	assert.Contains(t, err.Error(), "Interval 1µs: is shorter than 1ms")
 
 	c = load("http://127.0.0.1:1")
 	c.StopAfterErrors = -1
 	err = c.Validate()
 	require.Error(t, err)
-	assert.Contains(t, err.Error(), "stop after -1 errors is negative")
+	assert.Contains(t, err.Error(), "StopAfterErrors -1: is negative")
 }

@@ -2,6 +2,8 @@ package clients
 
 import (
 	"time"
+
+	"github.com/leaklab/leaklab/fielderr"
 )
 
 // FixedConfig tunes the fixed client.
@@ -11,6 +13,17 @@ type FixedConfig struct {
 	Timeout time.Duration
 	// IdleConnTimeout closes pooled connections idle this long.
 	IdleConnTimeout time.Duration
+}
+
+// Validate reports a negative duration, as a *fielderr.Error.
+func (c FixedConfig) Validate() error {
+	switch {
+	case c.Timeout < 0:
+		return fielderr.New("Timeout", c.Timeout, "is negative; give a duration such as 30s, or 0 for none")
+	case c.IdleConnTimeout < 0:
+		return fielderr.New("IdleConnTimeout", c.IdleConnTimeout, "is negative; give a duration such as 90s, or 0 for none")
+	}
+	return nil
 }
 
 // Pool sizes of the fixed client.

@@ -1,10 +1,16 @@
 package clients
 
 import (
+	"encoding/json"
 	"fmt"
+	"net/url"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/leaklab/leaklab/fielderr"
+	"github.com/leaklab/leaklab/internal/loopback"
+	"github.com/leaklab/leaklab/internal/seconds"
 )
 
 // Defaults of the load: one request a second plus up to two more.
@@ -21,8 +27,12 @@ const (
 
 // LoadConfig is the shape of the load Run sends.
 type LoadConfig struct {
-	// Target is the URL every request GETs.
+	// Target is the URL every request GETs: http://, on a loopback host
+	// (127.0.0.0/8, ::1, localhost) unless AllowRemote is set.
 	Target string
+	// AllowRemote lets Target be any host. The kit's clients are made to
+	// leak: point them only at servers you own.
+	AllowRemote bool
 	// Interval is the period of the ticks; each tick sends one request.
 	Interval time.Duration
 	// Extra adds a random 0..Extra more requests to each tick.
@@ -46,7 +56,7 @@ type LoadConfig struct {
 
 // Status is the state of a run at one moment.
 type Status struct {
-	Elapsed   time.Duration `json:"elapsed"`
+	Elapsed   time.Duration `json:"-"` // elapsed_seconds in JSON
 	Sent      int64         `json:"sent"`
 	OK        int64         `json:"ok"`
 	Errors    int64         `json:"errors"`
@@ -57,7 +67,7 @@ type Status struct {
 // Result is what a whole run did.
 type Result struct {
 	Variant  string        `json:"variant"`
-	Elapsed  time.Duration `json:"elapsed"`
+	Elapsed  time.Duration `json:"-"` // elapsed_seconds in JSON
 	Requests int64         `json:"requests"`
 	OK       int64         `json:"ok"`
 	Errors   int64         `json:"errors"`
@@ -74,6 +84,48 @@ type Result struct {
 	StoppedOnErrors bool `json:"stopped_on_errors,omitempty"`
 	// Cancelled counts in-flight requests cancelled after DrainTimeout.
 	Cancelled int64 `json:"cancelled"`
+}
+
+// MarshalJSON writes Elapsed as elapsed_seconds, float seconds.
+func (s Status) MarshalJSON() ([]byte, error) {
+	type plain Status
+	return json.Marshal(struct {
+		plain
+		Elapsed float64 `json:"elapsed_seconds"`
+	}{plain(s), seconds.Of(s.Elapsed)})
+}
+
+// UnmarshalJSON reads what MarshalJSON writes.
+func (s *Status) UnmarshalJSON(data []byte) error {
+	type plain Status
+	w := struct {
+		*plain
+		Elapsed float64 `json:"elapsed_seconds"`
+	}{plain: (*plain)(s)}
+	err := json.Unmarshal(data, &w)
+	s.Elapsed = seconds.Duration(w.Elapsed)
+	return err
+}
+
+// MarshalJSON writes Elapsed as elapsed_seconds, float seconds.
+func (r Result) MarshalJSON() ([]byte, error) {
+	type plain Result
+	return json.Marshal(struct {
+		plain
+		Elapsed float64 `json:"elapsed_seconds"`
+	}{plain(r), seconds.Of(r.Elapsed)})
+}
+
+// UnmarshalJSON reads what MarshalJSON writes.
+func (r *Result) UnmarshalJSON(data []byte) error {
+	type plain Result
+	w := struct {
+		*plain
+		Elapsed float64 `json:"elapsed_seconds"`
+	}{plain: (*plain)(r)}
+	err := json.Unmarshal(data, &w)
+	r.Elapsed = seconds.Duration(w.Elapsed)
+	return err
 }
 
 // load is one run in progress.
@@ -95,27 +147,39 @@ type load struct {
 	failingOnce sync.Once
 }
 
-// Validate reports the first setting that makes no sense.
+// Validate reports the first setting that makes no sense, as a
+// *fielderr.Error.
 func (c LoadConfig) Validate() error {
+	if err := c.checkTarget(); err != nil {
+		return err
+	}
 	switch {
-	case c.Target == "":
-		return fmt.Errorf("no target URL; give one such as http://127.0.0.1:8080/")
 	case c.Interval <= 0:
-		return fmt.Errorf("interval %v must be positive, such as 1s", c.Interval)
+		return fielderr.New("Interval", c.Interval, "must be positive, such as 1s")
 	case c.Interval < MinInterval:
-		return fmt.Errorf("interval %v is shorter than %v: the client would send as fast as it can; give %v or more", c.Interval, MinInterval, MinInterval)
+		return fielderr.New("Interval", c.Interval, fmt.Sprintf("is shorter than %v: the client would send as fast as it can; give %v or more", MinInterval, MinInterval))
 	case c.Extra < 0:
-		return fmt.Errorf("extra %d must be 0 or more", c.Extra)
+		return fielderr.New("Extra", c.Extra, "must be 0 or more")
 	case c.Duration < 0:
-		return fmt.Errorf("duration %v is negative; give 0 to run until Ctrl-C", c.Duration)
+		return fielderr.New("Duration", c.Duration, "is negative; give 0 to run until the context is cancelled")
 	case c.Duration > 0 && c.Interval >= c.Duration:
-		return fmt.Errorf("interval %v is not shorter than duration %v; shorten the interval or lengthen the run", c.Interval, c.Duration)
+		return fielderr.New("Interval", c.Interval, fmt.Sprintf("is not shorter than Duration %v; shorten Interval or lengthen Duration", c.Duration))
 	case c.MaxSockets < 0:
-		return fmt.Errorf("max sockets %d is negative; give 0 for no cap", c.MaxSockets)
+		return fielderr.New("MaxSockets", c.MaxSockets, "is negative; give 0 for no cap")
 	case c.DrainTimeout < 0:
-		return fmt.Errorf("drain timeout %v is negative; give 0 to wait for every request in flight", c.DrainTimeout)
+		return fielderr.New("DrainTimeout", c.DrainTimeout, "is negative; give 0 to wait for every request in flight")
 	case c.StopAfterErrors < 0:
-		return fmt.Errorf("stop after %d errors is negative; give 0 to keep going whatever fails", c.StopAfterErrors)
+		return fielderr.New("StopAfterErrors", c.StopAfterErrors, "is negative; give 0 to keep going whatever fails")
 	}
 	return nil
+}
+
+// checkTarget checks the URL and that its host is loopback unless
+// AllowRemote is set.
+func (c LoadConfig) checkTarget() error {
+	if _, err := TargetPort(c.Target); err != nil {
+		return err
+	}
+	u, _ := url.Parse(c.Target) // TargetPort parsed it
+	return loopback.Check("Target", c.Target, u.Hostname(), c.AllowRemote)
 }

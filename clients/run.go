@@ -2,6 +2,7 @@ package clients
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"time"
@@ -16,6 +17,9 @@ import (
 // that went away included, are counted by cause and the load goes on.
 // It does not Close req: the caller measures what req still holds first.
 func Run(ctx context.Context, req Requester, cfg LoadConfig) (Result, error) {
+	if req == nil {
+		return Result{}, errors.New("no requester; give one from NewFaulty, NewFixed or the other constructors")
+	}
 	if err := cfg.Validate(); err != nil {
 		return Result{}, err
 	}
@@ -30,7 +34,7 @@ func Run(ctx context.Context, req Requester, cfg LoadConfig) (Result, error) {
 	switch stop {
 	case stopCapped:
 		res.Capped = true
-		res.CapMessage = fmt.Sprintf("stopped sending early: %s held %d sockets and the -max-sockets cap is %d, so the leak cannot exhaust the machine", req.Name(), req.OpenConns(), cfg.MaxSockets)
+		res.CapMessage = fmt.Sprintf("stopped sending early: %s held %d sockets and the socket cap is %d, so the leak cannot exhaust the machine", req.Name(), req.OpenConns(), cfg.MaxSockets)
 	case stopErrors:
 		res.StoppedOnErrors = true
 	}

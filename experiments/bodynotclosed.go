@@ -12,7 +12,7 @@ import (
 const BodyNotClosed = "body-not-closed"
 
 // IdleTimeoutFactor sets the idle timeout of the body-not-closed servers:
-// five times their delay (100 s for the card's 20 s), because most
+// five times their delay (100 s for the default 20 s), because most
 // servers and load balancers close idle connections after a minute or
 // two. It is what turns the faulty client's held sockets into CLOSE_WAIT.
 const IdleTimeoutFactor = 5

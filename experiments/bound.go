@@ -11,9 +11,9 @@ import (
 // connections parked in the pool.
 type Bound struct {
 	// Lambda is the mean request rate: (1 + Extra/2) per Interval.
-	Lambda float64 `json:"lambda"`
+	Lambda float64 `json:"lambda_per_second"`
 	// W is the server's answer time in seconds.
-	W float64 `json:"w"`
+	W float64 `json:"w_seconds"`
 	// InFlight is λ·W, the mean number of requests in flight.
 	InFlight float64 `json:"in_flight"`
 	// Idle is MaxIdleConnsPerHost, the most idle connections kept.

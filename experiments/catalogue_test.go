@@ -205,7 +205,7 @@ func TestServerNoIdleTimeout(t *testing.T) {
 func TestCatalogue(t *testing.T) {
 	all := experiments.Scenarios()
 	require.GreaterOrEqual(t, len(all), 6)
-	assert.Equal(t, experiments.NewClientPerRequest, all[0].Name, "the card's scenario comes first")
+	assert.Equal(t, experiments.NewClientPerRequest, all[0].Name, "the first lesson's scenario comes first")
 	for i, sc := range all {
 		if i > 0 {
 			assert.Less(t, all[i-1].Lesson, sc.Lesson, "catalogue in lesson order")

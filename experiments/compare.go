@@ -60,12 +60,14 @@ func Compare(ctx context.Context, c Config) (Report, error) {
 	return rep, nil
 }
 
-// All is the -scenario value that runs the whole catalogue.
+// All stands for the whole catalogue where a scenario name is asked for,
+// e.g. on a command line. Config.Validate refuses it: a Config is one
+// comparison; CompareAll runs them all.
 const All = "all"
 
 // CompareAll runs every scenario of the catalogue one after the other with
-// the same settings. Cancelling ctx stops the scenario that runs and skips
-// the rest.
+// the same settings; c.Scenario is ignored. Cancelling ctx stops the
+// scenario that runs and skips the rest.
 func CompareAll(ctx context.Context, c Config) (Suite, error) {
 	var suite Suite
 	for _, sc := range catalogue {

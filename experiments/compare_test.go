@@ -7,6 +7,7 @@ import (
 
 	"github.com/leaklab/leaklab/clients"
 	"github.com/leaklab/leaklab/experiments"
+	"github.com/leaklab/leaklab/fielderr"
 	"github.com/leaklab/leaklab/netstat"
 	"github.com/leaklab/leaklab/netstat/sockcheck"
 	"github.com/stretchr/testify/assert"
@@ -16,7 +17,7 @@ import (
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
-// compressed is the card's comparison a hundred times faster: a 200 ms
+// compressed is the default comparison a hundred times faster: a 200 ms
 // server and one request every 20 ms plus up to two more, so λ·W = 20.
 func compressed() experiments.Config {
 	c := experiments.DefaultConfig()
@@ -38,7 +39,7 @@ func variant(t *testing.T, rep experiments.Report, name string) experiments.Vari
 	return experiments.VariantResult{}
 }
 
-// TestCardAssertion is the card's "socket count stays bounded": the fixed
+// TestSocketCountStaysBounded checks the kit's central claim: the fixed
 // client stays within the worst case of a correct client in every sample
 // and settles to at most MaxIdleConnsPerHost; the faulty one exceeds it and
 // keeps at least 80% of its finished requests' connections.
@@ -47,7 +48,7 @@ func variant(t *testing.T, rep experiments.Report, name string) experiments.Vari
 // largest burst for the ticks that fit in W, plus one tick of slack, plus
 // the idle pool); the 80% leaves room for requests whose connection the
 // server or the kernel had not yet settled when the census ran.
-func TestCardAssertion(t *testing.T) {
+func TestSocketCountStaysBounded(t *testing.T) {
 	rep, err := experiments.Compare(context.Background(), compressed())
 	require.NoError(t, err)
 	fixed, faulty := variant(t, rep, clients.Fixed), variant(t, rep, clients.Faulty)
@@ -111,25 +112,41 @@ func TestValidate(t *testing.T) {
 	cases := []struct {
 		name   string
 		change func(*experiments.Config)
+		field  string
 		want   string
 	}{
-		{"negative delay", func(c *experiments.Config) { c.Delay = -time.Second }, "-delay -1s is negative"},
-		{"zero interval", func(c *experiments.Config) { c.Interval = 0 }, "-interval 0s must be positive"},
-		{"interval not shorter", func(c *experiments.Config) { c.Interval = time.Minute }, "is not shorter than -duration"},
-		{"negative extra", func(c *experiments.Config) { c.Extra = -1 }, "-extra -1"},
-		{"no cap", func(c *experiments.Config) { c.MaxSockets = 0 }, "-max-sockets 0"},
-		{"unknown scenario", func(c *experiments.Config) { c.Scenario = "nope" }, `unknown -scenario "nope"`},
+		{"negative delay", func(c *experiments.Config) { c.Delay = -time.Second }, "Delay", "Delay -1s: is negative"},
+		{"zero interval", func(c *experiments.Config) { c.Interval = 0 }, "Interval", "Interval 0s: must be positive"},
+		{"interval not shorter", func(c *experiments.Config) { c.Interval = time.Minute }, "Interval", "is not shorter than Duration"},
+		{"negative extra", func(c *experiments.Config) { c.Extra = -1 }, "Extra", "Extra -1: must be 0 or more"},
+		{"no cap", func(c *experiments.Config) { c.MaxSockets = 0 }, "MaxSockets", "MaxSockets 0: must be positive"},
+		{"negative sample period", func(c *experiments.Config) { c.SampleEvery = -1 }, "SampleEvery", "SampleEvery -1ns: is negative"},
+		{"unknown scenario", func(c *experiments.Config) { c.Scenario = "nope" }, "Scenario", `Scenario "nope": unknown scenario; give one of new-client-per-request, `},
+		{"all", func(c *experiments.Config) { c.Scenario = experiments.All }, "Scenario", "CompareAll runs the whole catalogue"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			c := experiments.DefaultConfig()
 			tc.change(&c)
 			err := c.Validate()
-			require.Error(t, err)
+			var fe *fielderr.Error
+			require.ErrorAs(t, err, &fe)
+			assert.Equal(t, tc.field, fe.Field)
 			assert.Contains(t, err.Error(), tc.want)
 		})
 	}
 	assert.NoError(t, experiments.DefaultConfig().Validate())
+}
+
+// TestCompareAllScenarioIsAnErrorNotAPanic gives Compare the value that
+// stands for the whole catalogue: it returns the Validate error, having
+// started nothing, where it used to call a nil Requester.
+func TestCompareAllScenarioIsAnErrorNotAPanic(t *testing.T) {
+	c := experiments.DefaultConfig()
+	c.Scenario = experiments.All
+	var err error
+	require.NotPanics(t, func() { _, err = experiments.Compare(context.Background(), c) })
+	assert.ErrorContains(t, err, "CompareAll runs the whole catalogue")
 }
 
 func TestNewBound(t *testing.T) {

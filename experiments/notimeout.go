@@ -51,7 +51,7 @@ func noTimeoutRequester(variant string, c Config) clients.Requester {
 // Bound.Max, mean requests that never end. So does a single request the
 // load's drain timeout had to cancel: it waited 2·delay + 5 s after the
 // sending stopped, longer than T, which matters for runs too short for
-// the count to pass the bound (the card's 60 s with a 40 s timeout).
+// the count to pass the bound (the default 60 s run with a 40 s timeout).
 func judgeInFlight(c Config, r *VariantResult) {
 	b := r.BoundDetail
 	worst := int64(b.Max - b.Idle)

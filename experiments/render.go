@@ -2,7 +2,6 @@ package experiments
 
 import (
 	"encoding/csv"
-	"encoding/json"
 	"fmt"
 	"io"
 	"strconv"
@@ -143,32 +142,28 @@ func anySlice(s []string) []any {
 	return out
 }
 
-// WriteJSON prints the variants as a JSON array, series included.
-func (r Report) WriteJSON(w io.Writer) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(r.Variants)
-}
+// WriteJSON prints the report as the JSON document of a run (Document)
+// that holds it alone.
+func (r Report) WriteJSON(w io.Writer) error { return Suite{r}.WriteJSON(w) }
 
-// WriteCSV prints one CSV row per variant, with the table's columns.
+// SummaryCSVHeader is the header of the summary CSV (WriteCSV): one row
+// per variant, the table's figures under the names they have in JSON.
+// The series CSV, one row per census sample, is another format (package
+// report, WriteCSV).
+var SummaryCSVHeader = []string{"scenario", "variant", "requests", "ok", "errors", "dials", "reused",
+	"peak_established", "settled_established", "time_wait", "bound", "bound_max", "verdict",
+	"close_wait", "server_established", "peak_server_established", "peak_in_flight",
+	"cancelled", "dials_per_request", "churned", "goroutines"}
+
+// WriteCSV prints the summary CSV: SummaryCSVHeader, then one row per
+// variant.
 func (r Report) WriteCSV(w io.Writer) error {
 	cw := csv.NewWriter(w)
-	header := []string{"scenario", "variant", "requests", "ok", "errors", "dials", "reused",
-		"peak_established", "settled_established", "time_wait", "bound", "bound_max", "verdict",
-		"close_wait", "server_established", "peak_server_established", "peak_in_flight",
-		"cancelled", "dials_per_request", "churned", "goroutines"}
-	if err := cw.Write(header); err != nil {
+	if err := cw.Write(SummaryCSVHeader); err != nil {
 		return err
 	}
 	for _, v := range r.Variants {
-		i := itoa
-		rec := []string{v.Scenario, v.Variant, i(v.Requests), i(v.OK), i(v.Errors), i(v.Dials), i(v.Reused),
-			strconv.Itoa(v.PeakEstablished), strconv.Itoa(v.SettledEstablished), strconv.Itoa(v.TimeWait),
-			strconv.FormatFloat(v.Bound, 'f', 0, 64), strconv.Itoa(v.BoundDetail.Max), v.Verdict,
-			strconv.Itoa(v.CloseWait), strconv.Itoa(v.ServerEstablished), strconv.Itoa(v.PeakServerEstablished),
-			i(v.PeakInFlight), i(v.Cancelled), strconv.FormatFloat(v.DialsPerRequest, 'f', 3, 64),
-			i(v.Churned), strconv.Itoa(v.Goroutines)}
-		if err := cw.Write(rec); err != nil {
+		if err := cw.Write(v.summaryRecord()); err != nil {
 			return err
 		}
 	}
@@ -176,23 +171,32 @@ func (r Report) WriteCSV(w io.Writer) error {
 	return cw.Error()
 }
 
+// summaryRecord is the variant's row of the summary CSV.
+func (v VariantResult) summaryRecord() []string {
+	i, n := itoa, strconv.Itoa
+	return []string{v.Scenario, v.Variant, i(v.Requests), i(v.OK), i(v.Errors), i(v.Dials), i(v.Reused),
+		n(v.PeakEstablished), n(v.SettledEstablished), n(v.TimeWait),
+		strconv.FormatFloat(v.Bound, 'f', 0, 64), n(v.BoundDetail.Max), v.Verdict,
+		n(v.CloseWait), n(v.ServerEstablished), n(v.PeakServerEstablished),
+		i(v.PeakInFlight), i(v.Cancelled), strconv.FormatFloat(v.DialsPerRequest, 'f', 3, 64),
+		i(v.Churned), n(v.Goroutines)}
+}
+
 // Suite is the reports of several scenarios run one after the other.
 type Suite []Report
 
 // Write renders every report in one of Formats: tables one after the
-// other, one JSON array of every variant, one CSV with one header.
+// other, one JSON document (Document) with every report, one summary CSV
+// with one header.
 func (s Suite) Write(w io.Writer, format string) error {
-	if len(s) == 1 {
-		return s[0].Write(w, format)
-	}
-	merged := Report{}
-	for _, r := range s {
-		merged.Variants = append(merged.Variants, r.Variants...)
-	}
 	switch format {
 	case "json":
-		return merged.WriteJSON(w)
+		return s.WriteJSON(w)
 	case "csv":
+		merged := Report{}
+		for _, r := range s {
+			merged.Variants = append(merged.Variants, r.Variants...)
+		}
 		return merged.WriteCSV(w)
 	}
 	for i, r := range s {

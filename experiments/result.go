@@ -10,7 +10,7 @@ import (
 // client's counters at that moment.
 type Sample struct {
 	// T is the time since the start of the run, in seconds.
-	T float64 `json:"t"`
+	T float64 `json:"t_seconds"`
 	// Client counts the client side sockets by TCP state.
 	Client netstat.StateCounts `json:"client"`
 	// Server counts the server side sockets by TCP state.
@@ -39,7 +39,7 @@ type VariantResult struct {
 	// PeakEstablished is the most client side ESTABLISHED sockets in any
 	// sample, at PeakAt seconds.
 	PeakEstablished int     `json:"peak_established"`
-	PeakAt          float64 `json:"peak_at"`
+	PeakAt          float64 `json:"peak_at_seconds"`
 	// SettledEstablished counts client side ESTABLISHED sockets once the
 	// load has stopped and the requests in flight have finished.
 	SettledEstablished int `json:"settled_established"`

@@ -29,7 +29,7 @@ func init() {
 
 // ServerTimeouts are the fixed server's IdleTimeout, the server's delay
 // and at least 100 ms, and ReadHeaderTimeout, half of it (10 s for the
-// card's 20 s, the card server's own header timeout).
+// default 20 s delay, the default server's own header timeout).
 func ServerTimeouts(delay time.Duration) (idle, header time.Duration) {
 	idle = max(delay, 100*time.Millisecond)
 	return idle, idle / 2

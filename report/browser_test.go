@@ -14,7 +14,7 @@ import (
 	"time"
 
 	"github.com/leaklab/leaklab/experiments"
-	"github.com/leaklab/leaklab/internal/fixture"
+	"github.com/leaklab/leaklab/experiments/experimentstest"
 	"github.com/leaklab/leaklab/report"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -77,7 +77,7 @@ func TestBrowserDrawsTheCharts(t *testing.T) {
 	bin := chromium(t)
 	page := filepath.Join(t.TempDir(), "report.html")
 	require.NoError(t, report.Save(page, func(w io.Writer) error {
-		return report.WriteHTML(w, experiments.Suite{fixture.Report()}, report.Options{})
+		return report.WriteHTML(w, experiments.Suite{experimentstest.Report()}, report.Options{})
 	}))
 	dom := runChromium(t, bin, page, "--dump-dom")
 	m := checkLine.FindStringSubmatch(dom)
@@ -89,7 +89,7 @@ func TestBrowserDrawsTheCharts(t *testing.T) {
 	// state: client and server ESTABLISHED; fixed: client ESTABLISHED and
 	// TIME_WAIT, server ESTABLISHED and CLOSE_WAIT; requests: sent, in
 	// flight and errors of both.
-	n := fixture.Samples
+	n := experimentstest.Samples
 	assert.Equal(t, 2*n+2*2+2*n+4*n+6*n, points)
 	assert.Contains(t, dom, "<svg", "the SVG renderer drew")
 

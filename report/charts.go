@@ -9,7 +9,6 @@ import (
 	"github.com/go-echarts/go-echarts/v2/opts"
 	"github.com/leaklab/leaklab/experiments"
 	"github.com/leaklab/leaklab/netstat"
-	"github.com/leaklab/leaklab/series"
 )
 
 // Colours of the variants and of the bound, the same on every chart.
@@ -118,7 +117,7 @@ func statesChart(id string, v experiments.VariantResult) *charts.Line {
 	l := newTimeChart(id, v.Variant+": sockets by TCP state over time",
 		"client side solid, server side dashed; states that never held a socket are left out", "sockets")
 	for _, side := range []string{"client", "server"} {
-		for _, st := range series.States() {
+		for _, st := range connectedStates() {
 			get := func(s experiments.Sample) float64 {
 				if side == "client" {
 					return float64(s.Client[st])

@@ -5,23 +5,24 @@ import (
 	"io"
 
 	"github.com/leaklab/leaklab/experiments"
-	"github.com/leaklab/leaklab/series"
 )
 
-// CSVHeader is the header of WriteCSV: time, variant and scenario, the
-// client side then the server side sockets by TCP state, and the client's
-// requests sent, answered, failed and in flight.
+// CSVHeader is the header of the series CSV (WriteCSV): the time since
+// the start in seconds, variant and scenario, the client side then the
+// server side sockets by TCP state, and the client's requests sent,
+// answered, failed and in flight. (The summary CSV, one row per variant,
+// is experiments.SummaryCSVHeader.)
 func CSVHeader() []string {
-	h := []string{"t", "variant", "scenario"}
-	h = append(h, series.StateColumns("client")...)
-	h = append(h, series.StateColumns("server")...)
+	h := []string{"t_seconds", "variant", "scenario"}
+	h = append(h, stateColumns("client")...)
+	h = append(h, stateColumns("server")...)
 	return append(h, "sent", "ok", "errors", "in_flight")
 }
 
-// WriteCSV writes one row per sample per variant, for every scenario of
-// the run, under CSVHeader.
+// WriteCSV writes the series CSV: one row per sample per variant, for
+// every scenario of the run, under CSVHeader.
 func WriteCSV(w io.Writer, s experiments.Suite) error {
-	cw, err := series.NewWriter(w, CSVHeader()...)
+	cw, err := newSeriesWriter(w, CSVHeader()...)
 	if err != nil {
 		return err
 	}
@@ -29,8 +30,8 @@ func WriteCSV(w io.Writer, s experiments.Suite) error {
 		for _, v := range rep.Variants {
 			for _, smp := range v.Series {
 				row := []any{smp.T, v.Variant, v.Scenario}
-				row = append(row, series.StateCells(smp.Client)...)
-				row = append(row, series.StateCells(smp.Server)...)
+				row = append(row, stateCells(smp.Client)...)
+				row = append(row, stateCells(smp.Server)...)
 				row = append(row, smp.Sent, smp.OK, smp.Errors, smp.InFlight)
 				if err := cw.Write(row...); err != nil {
 					return err
@@ -45,13 +46,16 @@ func WriteCSV(w io.Writer, s experiments.Suite) error {
 // variant, in the order they first appear, with Scenario, Variant and
 // Series set.
 func ReadCSV(r io.Reader) ([]experiments.VariantResult, error) {
-	t, err := series.ReadCSV(r)
+	t, err := readTable(r)
 	if err != nil {
 		return nil, err
 	}
+	if !t.Has("t_seconds") && t.Has("t") {
+		t.Rename("t", "t_seconds") // written before the column said its unit
+	}
 	for _, col := range CSVHeader() {
 		if !t.Has(col) {
-			return nil, fmt.Errorf("no column %q: not a series written by leaklab compare -csv", col)
+			return nil, fmt.Errorf("no column %q: not a series CSV (see CSVHeader)", col)
 		}
 	}
 	var out []experiments.VariantResult
@@ -73,10 +77,10 @@ func ReadCSV(r io.Reader) ([]experiments.VariantResult, error) {
 	return out, nil
 }
 
-func readSample(t series.Table, i int) (s experiments.Sample, scenario, variant string, err error) {
+func readSample(t table, i int) (s experiments.Sample, scenario, variant string, err error) {
 	scenario, _ = t.String(i, "scenario")
 	variant, _ = t.String(i, "variant")
-	if s.T, err = t.Float(i, "t"); err != nil {
+	if s.T, err = t.Float(i, "t_seconds"); err != nil {
 		return
 	}
 	if s.Client, err = t.StateCounts(i, "client"); err != nil {

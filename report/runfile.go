@@ -12,45 +12,57 @@ import (
 	"github.com/leaklab/leaklab/experiments"
 )
 
-// WriteJSON writes a run as indented JSON: the Report of one scenario as
-// an object, the reports of several as an array. Both hold the
-// configuration and every sample of every variant.
-func WriteJSON(w io.Writer, s experiments.Suite) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	if len(s) == 1 {
-		return enc.Encode(s[0])
-	}
-	return enc.Encode(s)
-}
+// WriteJSON writes a run as the JSON document of a run
+// (experiments.Document, schema version experiments.SchemaVersion).
+func WriteJSON(w io.Writer, s experiments.Suite) error { return s.WriteJSON(w) }
 
-// ReadJSON reads a run WriteJSON wrote, an object or an array.
+// ReadJSON reads a run: an experiments.Document, or a file of schema
+// version 1 (a Report or an array of them, durations in nanoseconds),
+// which it upgrades.
 func ReadJSON(r io.Reader) (experiments.Suite, error) {
 	data, err := io.ReadAll(r)
 	if err != nil {
 		return nil, err
 	}
 	data = bytes.TrimSpace(data)
-	var s experiments.Suite
-	switch {
-	case len(data) == 0:
-		return nil, errors.New("empty, not a leaklab run")
-	case data[0] == '[':
-		err = json.Unmarshal(data, &s)
-	default:
-		var rep experiments.Report
-		err = json.Unmarshal(data, &rep)
-		s = experiments.Suite{rep}
+	if len(data) == 0 {
+		return nil, errors.New("empty, not a run")
 	}
+	doc, err := decodeDocument(data)
 	if err != nil {
-		return nil, jsonError(data, err)
+		return nil, err
 	}
-	for i, rep := range s {
+	if doc.SchemaVersion > experiments.SchemaVersion {
+		return nil, fmt.Errorf("schema version %d is newer than this build reads (%d); read it with a newer build", doc.SchemaVersion, experiments.SchemaVersion)
+	}
+	if len(doc.Reports) == 0 {
+		return nil, errors.New("no reports: not a run")
+	}
+	for i, rep := range doc.Reports {
 		if len(rep.Variants) == 0 {
-			return nil, fmt.Errorf("report %d has no variants: not a run written by leaklab compare -out", i+1)
+			return nil, fmt.Errorf("report %d has no variants: not a run", i+1)
 		}
 	}
-	return s, nil
+	return experiments.Suite(doc.Reports), nil
+}
+
+// decodeDocument decodes a Document, upgrading a version 1 file first.
+func decodeDocument(data []byte) (experiments.Document, error) {
+	var doc experiments.Document
+	var probe struct {
+		SchemaVersion *int `json:"schema_version"`
+	}
+	if data[0] == '[' || json.Unmarshal(data, &probe) == nil && probe.SchemaVersion == nil {
+		up, err := upgradeV1(data)
+		if err != nil {
+			return doc, jsonError(data, err)
+		}
+		data = up
+	}
+	if err := json.Unmarshal(data, &doc); err != nil {
+		return doc, jsonError(data, err)
+	}
+	return doc, nil
 }
 
 // jsonError says where the JSON broke, by line.
@@ -61,10 +73,10 @@ func jsonError(data []byte, err error) error {
 	case errors.As(err, &syn):
 		return fmt.Errorf("not valid JSON at line %d: %w", 1+bytes.Count(data[:syn.Offset], []byte("\n")), err)
 	case errors.As(err, &typ):
-		return fmt.Errorf("not a leaklab run: field %q at line %d holds a %s: %w",
+		return fmt.Errorf("not a run: field %q at line %d holds a %s: %w",
 			typ.Field, 1+bytes.Count(data[:typ.Offset], []byte("\n")), typ.Value, err)
 	}
-	return fmt.Errorf("not a leaklab run: %w", err)
+	return fmt.Errorf("not a run: %w", err)
 }
 
 // ErrNoRun is wrapped by Load when the file does not exist.
@@ -75,7 +87,7 @@ var ErrNoRun = errors.New("no such run file")
 func Load(path string) (experiments.Suite, error) {
 	f, err := os.Open(path)
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, fmt.Errorf("%w: %s; write one with leaklab compare -out %s", ErrNoRun, path, path)
+		return nil, fmt.Errorf("%w: %s", ErrNoRun, path)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("open the run file: %w", err)
@@ -83,7 +95,7 @@ func Load(path string) (experiments.Suite, error) {
 	defer f.Close()
 	s, err := ReadJSON(f)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w; give a file written by leaklab compare -out", path, err)
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return s, nil
 }

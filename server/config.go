@@ -1,8 +1,14 @@
 package server
 
 import (
+	"errors"
+	"fmt"
 	"io"
+	"net"
+	"strconv"
 	"time"
+
+	"github.com/leaklab/leaklab/fielderr"
 )
 
 // Defaults of the server: the original demo's 20 s slow server on loopback.
@@ -36,10 +42,12 @@ type Config struct {
 	// net/http arms it as soon as it takes a connection. Stats counts
 	// both in HeaderTimeouts.
 	ReadHeaderTimeout time.Duration
-	// MaxHeaderBytes caps the size of a request's headers (net/http lets
-	// 4 KiB more through); past it the server answers 431 Request Header
-	// Fields Too Large and closes the connection. 0 takes net/http's
-	// default, 1 MiB.
+	// MaxHeaderBytes caps the size of a request's head. net/http reads
+	// HeaderSlack bytes more: the request line and headers together,
+	// CRLFs and the blank line included, may take MaxHeaderBytes +
+	// HeaderSlack bytes (HeaderCutoff); one byte more gets 431 Request
+	// Header Fields Too Large and the connection is closed. 0 takes
+	// net/http's default, 1 MiB.
 	MaxHeaderBytes int
 	// MaxConns caps the connections open at once; past it the server
 	// answers each new connection with a short 503 (Connection: close,
@@ -83,4 +91,54 @@ func DefaultConfig() Config {
 		MaxConns:          DefaultMaxConns(),
 		ShutdownGrace:     DefaultShutdownGrace,
 	}
+}
+
+// HeaderSlack is how many bytes past MaxHeaderBytes net/http reads of a
+// request's head before it answers 431 (net/http's initialReadLimitSize).
+const HeaderSlack = 4096
+
+// HeaderCutoff is the largest request head the server reads, in bytes:
+// the request line and every header, CRLFs and the blank line included.
+// A head one byte longer gets 431.
+func (c Config) HeaderCutoff() int { return headerLimit(c.MaxHeaderBytes) + HeaderSlack }
+
+// Validate reports the first setting that makes no sense, as a
+// *fielderr.Error. Start calls it, so a server never starts with one.
+func (c Config) Validate() error {
+	if err := checkAddr(c.Addr); err != nil {
+		return err
+	}
+	for _, d := range []struct {
+		name  string
+		value time.Duration
+	}{{"Delay", c.Delay}, {"MaxDelay", c.MaxDelay}, {"ReportEvery", c.ReportEvery}, {"IdleTimeout", c.IdleTimeout},
+		{"ReadHeaderTimeout", c.ReadHeaderTimeout}, {"ShutdownGrace", c.ShutdownGrace}} {
+		if d.value < 0 {
+			return fielderr.New(d.name, d.value, "is negative; give a duration such as 5s, or 0")
+		}
+	}
+	switch {
+	case c.MaxHeaderBytes < 0:
+		return fielderr.New("MaxHeaderBytes", c.MaxHeaderBytes, "is negative; give a size such as 65536, or 0 for net/http's 1 MiB")
+	case c.MaxConns < 0:
+		return fielderr.New("MaxConns", c.MaxConns, "is negative; give a count such as 10000, or 0 for no cap")
+	}
+	return nil
+}
+
+// checkAddr checks that addr is host:port with a port from 0 (any free
+// port) to 65535.
+func checkAddr(addr string) error {
+	_, p, err := net.SplitHostPort(addr)
+	if err != nil {
+		var ae *net.AddrError
+		if errors.As(err, &ae) {
+			err = errors.New(ae.Err)
+		}
+		return fielderr.New("Addr", addr, fmt.Sprintf("is not host:port (%v); give one such as 127.0.0.1:8080", err))
+	}
+	if n, err := strconv.Atoi(p); err != nil || n < 0 || n > 65535 {
+		return fielderr.New("Addr", addr, fmt.Sprintf("port %q is out of range; give 0 (any free port) to 65535", p))
+	}
+	return nil
 }

@@ -12,7 +12,8 @@
 //
 // It also stands up to clients that misbehave: connections whose headers
 // do not arrive within ReadHeaderTimeout (slowloris, silent connections)
-// are closed and counted, headers past MaxHeaderBytes get 431, and past
+// are closed and counted, a request head past HeaderCutoff (MaxHeaderBytes
+// plus net/http's HeaderSlack) gets 431, and past
 // MaxConns open connections new ones get a 503 that says why; every one
 // of these shows in the report line, /stats and /metrics.
 //

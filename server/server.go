@@ -60,8 +60,12 @@ func New(cfg Config) *Server {
 	return s
 }
 
-// Start listens on the configured address and serves in the background.
+// Start checks the configuration (Config.Validate), listens on the
+// configured address and serves in the background.
 func (s *Server) Start() error {
+	if err := s.cfg.Validate(); err != nil {
+		return err
+	}
 	ln, err := listen(s.cfg.Addr, s.cfg.ReusePort)
 	if err != nil {
 		return listenError(s.cfg.Addr, err)
@@ -79,9 +83,9 @@ func (s *Server) Start() error {
 
 func listenError(addr string, err error) error {
 	if errors.Is(err, syscall.EADDRINUSE) {
-		return fmt.Errorf("listen %s: address already in use; another leaklab server? stop it or pick another -addr (127.0.0.1:0 takes any free port): %w", addr, err)
+		return fmt.Errorf("listen %s: address already in use; another leaklab server? stop it or pick another address (port 0 takes any free port): %w", addr, err)
 	}
-	return fmt.Errorf("listen %s: %w; check the -addr host:port", addr, err)
+	return fmt.Errorf("listen %s: %w; check the host:port to listen on", addr, err)
 }
 
 // Addr is the address the server listens on.

@@ -190,7 +190,7 @@ func TestPortInUse(t *testing.T) {
 	err := server.New(cfg).Start()
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "listen "+s.Addr().String()+": address already in use")
-	assert.Contains(t, err.Error(), "pick another -addr")
+	assert.Contains(t, err.Error(), "pick another address")
 }
 
 func TestCloseCancelsHandlersAfterGrace(t *testing.T) {

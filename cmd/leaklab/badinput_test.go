@@ -29,9 +29,9 @@ func TestBadInputExit2(t *testing.T) {
 		{[]string{"census", "-port", "80", "-watch", "1"}, `invalid value "1" for flag -watch: parse error`},
 		// server
 		{[]string{"server", "-delay", "20"}, `invalid value "20" for flag -delay: parse error`},
-		{[]string{"server", "-report-every", "-1s"}, "-report-every is negative"},
-		{[]string{"server", "-idle-timeout", "-1ms"}, "-idle-timeout is negative"},
-		{[]string{"server", "-shutdown-grace", "-1s"}, "-shutdown-grace is negative"},
+		{[]string{"server", "-report-every", "-1s"}, "-report-every -1s: is negative"},
+		{[]string{"server", "-idle-timeout", "-1ms"}, "-idle-timeout -1ms: is negative"},
+		{[]string{"server", "-shutdown-grace", "-1s"}, "-shutdown-grace -1s: is negative"},
 		{[]string{"server", "-addr", "127.0.0.1:0", "extra"}, `unexpected argument "extra"`},
 		// client
 		{[]string{"client", "-mode", "both"}, `-mode "both": give -mode faulty or -mode fixed`},
@@ -39,47 +39,47 @@ func TestBadInputExit2(t *testing.T) {
 		{[]string{"client", "-mode", "fixed", "-target", "localhost:8080"}, "give http://localhost:8080/"},
 		{[]string{"client", "-mode", "fixed", "-target", "https://127.0.0.1/"}, "https is not supported"},
 		{[]string{"client", "-mode", "fixed", "-target", "http://127.0.0.1:abc/"}, `invalid port ":abc" after host`},
-		{[]string{"client", "-mode", "fixed", "-target", "http://127.0.0.1:0/"}, `has port "0" out of range`},
-		{[]string{"client", "-mode", "fixed", "-target", "http://localhost.example.com/"}, `host "localhost.example.com" is not a loopback address`},
+		{[]string{"client", "-mode", "fixed", "-target", "http://127.0.0.1:0/"}, `port "0" is out of range`},
+		{[]string{"client", "-mode", "fixed", "-target", "http://localhost.example.com/"}, `"http://localhost.example.com/": not a loopback address`},
 		{[]string{"client", "-mode", "fixed", "-target", "http://[::ffff:10.0.0.1]:80/"}, "not a loopback address"},
-		{[]string{"client", "-mode", "fixed", "-interval", "-1s"}, "interval -1s must be positive"},
-		{[]string{"client", "-mode", "fixed", "-interval", "10µs"}, "interval 10µs is shorter than 1ms"},
+		{[]string{"client", "-mode", "fixed", "-interval", "-1s"}, "-interval -1s: must be positive"},
+		{[]string{"client", "-mode", "fixed", "-interval", "10µs"}, "-interval 10µs: is shorter than 1ms"},
 		{[]string{"client", "-mode", "fixed", "-interval", "1"}, `invalid value "1" for flag -interval`},
-		{[]string{"client", "-mode", "fixed", "-duration", "-1s"}, "duration -1s is negative"},
-		{[]string{"client", "-mode", "fixed", "-extra", "-1"}, "extra -1 must be 0 or more"},
-		{[]string{"client", "-mode", "fixed", "-max-sockets", "-1"}, "max sockets -1 is negative"},
-		{[]string{"client", "-mode", "fixed", "-drain-timeout", "-1s"}, "drain timeout -1s is negative"},
-		{[]string{"client", "-mode", "fixed", "-timeout", "-1s"}, "-timeout -1s is negative"},
-		{[]string{"client", "-mode", "fixed", "-idle-conn-timeout", "-1s"}, "-idle-conn-timeout -1s is negative"},
+		{[]string{"client", "-mode", "fixed", "-duration", "-1s"}, "-duration -1s: is negative"},
+		{[]string{"client", "-mode", "fixed", "-extra", "-1"}, "-extra -1: must be 0 or more"},
+		{[]string{"client", "-mode", "fixed", "-max-sockets", "-1"}, "-max-sockets -1: is negative"},
+		{[]string{"client", "-mode", "fixed", "-drain-timeout", "-1s"}, "-drain-timeout -1s: is negative"},
+		{[]string{"client", "-mode", "fixed", "-timeout", "-1s"}, "-timeout -1s: is negative"},
+		{[]string{"client", "-mode", "fixed", "-idle-conn-timeout", "-1s"}, "-idle-conn-timeout -1s: is negative"},
 		{[]string{"client", "-mode", "fixed", "-max-errors", "-2"}, "-max-errors -2: give the errors allowed"},
 		// compare
-		{[]string{"compare", "-delay", "-1s"}, "-delay -1s is negative"},
-		{[]string{"compare", "-delay", "2h"}, "-delay 2h0m0s is longer than 1h0m0s"},
-		{[]string{"compare", "-interval", "0"}, "-interval 0s must be positive"},
-		{[]string{"compare", "-interval", "100µs"}, "-interval 100µs is shorter than 1ms"},
-		{[]string{"compare", "-duration", "0"}, "-duration 0s must be positive"},
-		{[]string{"compare", "-extra", "-1"}, "-extra -1 must be 0 or more"},
-		{[]string{"compare", "-max-sockets", "0"}, "-max-sockets 0 must be positive"},
-		{[]string{"compare", "-sample-every", "-1s"}, "-sample-every -1s is negative"},
-		{[]string{"compare", "-scenario", ""}, `unknown -scenario ""`},
+		{[]string{"compare", "-delay", "-1s"}, "-delay -1s: is negative"},
+		{[]string{"compare", "-delay", "2h"}, "-delay 2h0m0s: is longer than 1h0m0s"},
+		{[]string{"compare", "-interval", "0"}, "-interval 0s: must be positive"},
+		{[]string{"compare", "-interval", "100µs"}, "-interval 100µs: is shorter than 1ms"},
+		{[]string{"compare", "-duration", "0"}, "-duration 0s: must be positive"},
+		{[]string{"compare", "-extra", "-1"}, "-extra -1: must be 0 or more"},
+		{[]string{"compare", "-max-sockets", "0"}, "-max-sockets 0: must be positive"},
+		{[]string{"compare", "-sample-every", "-1s"}, "-sample-every -1s: is negative"},
+		{[]string{"compare", "-scenario", ""}, `-scenario "": unknown scenario; give one of new-client-per-request`},
 		{[]string{"compare", "extra"}, `unexpected argument "extra"`},
 		// report
 		{[]string{"report", "-html"}, "flag needs an argument: -html"},
 		// conns
-		{[]string{"conns", "-target", "127.0.0.1:70000"}, `target port "70000"`},
-		{[]string{"conns", "-target", "127.0.0.1:0"}, `target port "0"`},
+		{[]string{"conns", "-target", "127.0.0.1:70000"}, `-target "127.0.0.1:70000": port "70000": want a TCP port`},
+		{[]string{"conns", "-target", "127.0.0.1:0"}, `-target "127.0.0.1:0": port "0"`},
 		{[]string{"conns", "-target", "http://127.0.0.1:8080/"}, "give host:port"},
-		{[]string{"conns", "-target", "example.com:80"}, `target host "example.com" is not an IP address`},
+		{[]string{"conns", "-target", "example.com:80"}, `-target "example.com:80": host "example.com" is not an IP address`},
 		{[]string{"conns", "-interval", "0"}, "interval 0s"},
 		{[]string{"conns", "-timeout", "-1s"}, "timeout -1s"},
 		{[]string{"conns", "-delay", "-1ms"}, "delay -1ms"},
 		{[]string{"conns", "-max-duration", "-1s"}, "max-duration -1s"},
 		{[]string{"conns", "-rate", "0/s"}, `rate "0/s"`},
 		{[]string{"conns", "-rate", "10/fortnight"}, `unknown unit "fortnight"`},
-		{[]string{"conns", "-dial-concurrency", "0"}, "dial concurrency 0"},
+		{[]string{"conns", "-dial-concurrency", "0"}, "-dial-concurrency 0: want at least 1"},
 		{[]string{"conns", "-auto", "-fail-after", "0"}, "fail-after 0"},
 		{[]string{"conns", "-source", "127.0.0.1", "-target", "[::1]:80"}, "not the same IP version"},
-		{[]string{"conns", "-connections", "5", "-delay", "1h"}, "more than max-duration"},
+		{[]string{"conns", "-connections", "5", "-delay", "1h"}, "more than -max-duration"},
 	}
 	for _, tc := range cases {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
@@ -130,7 +130,7 @@ func TestAllowRemoteIsCheckedWithoutTraffic(t *testing.T) {
 	const remote = "http://192.0.2.1:8080/" // TEST-NET-1: never dialled here
 	code, _, stderr := runCLI(t, 5*time.Second, "client", "-mode", "faulty", "-dry-run", "-target", remote)
 	assert.Equal(t, exitUsage, code)
-	assert.Contains(t, stderr, "leaklab refuses remote targets unless -allow-remote is given")
+	assert.Contains(t, stderr, "not a loopback address (127.0.0.0/8, ::1, localhost); give one, or allow remote targets with -allow-remote")
 
 	code, stdout, stderr := runCLI(t, 5*time.Second, "client", "-mode", "faulty", "-dry-run", "-allow-remote", "-target", remote)
 	assert.Equal(t, exitOK, code, stderr)

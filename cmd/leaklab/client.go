@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"sort"
@@ -17,12 +18,11 @@ import (
 )
 
 type clientFlags struct {
-	mode        string
-	load        clients.LoadConfig
-	fixed       clients.FixedConfig
-	allowRemote bool
-	maxErrors   int
-	dryRun      bool
+	mode      string
+	load      clients.LoadConfig
+	fixed     clients.FixedConfig
+	maxErrors int
+	dryRun    bool
 }
 
 func runClient(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -38,13 +38,13 @@ func runClient(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	fs.DurationVar(&f.load.DrainTimeout, "drain-timeout", clients.DefaultDrainTimeout, "once sending stops, how long in-flight requests may finish")
 	fs.DurationVar(&f.fixed.Timeout, "timeout", 30*time.Second, "fixed client: whole-request timeout (keep it above the server's delay)")
 	fs.DurationVar(&f.fixed.IdleConnTimeout, "idle-conn-timeout", clients.DefaultIdleConnTimeout, "fixed client: close pooled connections idle this long")
-	fs.BoolVar(&f.allowRemote, "allow-remote", false, "allow a target that is not a loopback address")
+	fs.BoolVar(&f.load.AllowRemote, "allow-remote", false, "allow a target that is not a loopback address")
 	fs.IntVar(&f.maxErrors, "max-errors", f.maxErrors, "stop sending and exit 1 once more than this many requests failed (-1: keep going whatever fails)")
 	fs.BoolVar(&f.dryRun, "dry-run", false, "check the flags, print what would run and exit without sending")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	req, port, err := f.check()
+	req, port, err := f.check(fs)
 	if err != nil {
 		return err
 	}
@@ -57,16 +57,21 @@ func runClient(ctx context.Context, args []string, stdout, stderr io.Writer) err
 }
 
 // check validates the flags and builds the requester.
-func (f *clientFlags) check() (clients.Requester, uint16, error) {
-	port, err := checkTarget(f.load.Target, f.allowRemote)
+func (f *clientFlags) check(fs *flag.FlagSet) (clients.Requester, uint16, error) {
+	if f.maxErrors < -1 {
+		return nil, 0, usagef("-max-errors %d: give the errors allowed (0 or more), or -1 to keep going whatever fails", f.maxErrors)
+	}
+	if f.maxErrors >= 0 {
+		f.load.StopAfterErrors = f.maxErrors + 1
+	}
+	for _, v := range []interface{ Validate() error }{f.load, f.fixed} {
+		if err := v.Validate(); err != nil {
+			return nil, 0, flagError(fs, err)
+		}
+	}
+	port, err := clients.TargetPort(f.load.Target)
 	if err != nil {
-		return nil, 0, usagef("%v", err)
-	}
-	if err := f.load.Validate(); err != nil {
-		return nil, 0, usagef("%v", err)
-	}
-	if err := f.checkNumbers(); err != nil {
-		return nil, 0, err
+		return nil, 0, flagError(fs, err)
 	}
 	switch f.mode {
 	case clients.Faulty:
@@ -75,25 +80,6 @@ func (f *clientFlags) check() (clients.Requester, uint16, error) {
 		return clients.NewFixed(f.fixed), port, nil
 	}
 	return nil, 0, usagef("-mode %q: give -mode faulty or -mode fixed", f.mode)
-}
-
-// checkNumbers checks the flags Validate does not.
-func (f *clientFlags) checkNumbers() error {
-	for _, d := range []struct {
-		name  string
-		value time.Duration
-	}{{"timeout", f.fixed.Timeout}, {"idle-conn-timeout", f.fixed.IdleConnTimeout}} {
-		if d.value < 0 {
-			return usagef("-%s %v is negative; give a duration such as 30s, or 0 for none", d.name, d.value)
-		}
-	}
-	if f.maxErrors < -1 {
-		return usagef("-max-errors %d: give the errors allowed (0 or more), or -1 to keep going whatever fails", f.maxErrors)
-	}
-	if f.maxErrors >= 0 {
-		f.load.StopAfterErrors = f.maxErrors + 1
-	}
-	return nil
 }
 
 // describeLoad says in one line what a run sends.

@@ -2,7 +2,7 @@ package main
 
 import (
 	"context"
-	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"slices"
@@ -24,7 +24,7 @@ func runCompare(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	c := experiments.DefaultConfig()
 	var o compareOutputs
 	fs := newFlagSet("compare", "[-scenario new-client-per-request] [-delay 20s] [-interval 1s] [-extra 2] [-duration 60s] [-seed 1] [-format table|json|csv|markdown] [-out run.json] [-csv series.csv] [-chart=false] [-live]", stderr)
-	fs.StringVar(&c.Scenario, "scenario", c.Scenario, "catalogue `name` to run (see -list), or all")
+	fs.StringVar(&c.Scenario, "scenario", c.Scenario, "catalogue `name` to run (see -list), or all for each in turn")
 	fs.DurationVar(&c.Delay, "delay", c.Delay, "how long each server waits before answering")
 	fs.DurationVar(&c.Interval, "interval", c.Interval, "period of the load: one request per tick plus 0..extra more")
 	fs.IntVar(&c.Extra, "extra", c.Extra, "most extra requests per tick (random, seeded)")
@@ -32,9 +32,9 @@ func runCompare(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	fs.Uint64Var(&c.Seed, "seed", c.Seed, "seed of the random extras (same seed, same load)")
 	fs.IntVar(&c.MaxSockets, "max-sockets", c.MaxSockets, "stop a client that holds this many sockets")
 	fs.DurationVar(&c.SampleEvery, "sample-every", c.SampleEvery, fmt.Sprintf("census period (0: the interval; never under %v)", experiments.MinSampleEvery))
-	fs.StringVar(&o.format, "format", "table", "output `format`: table, json, csv or markdown")
-	fs.StringVar(&o.out, "out", "", "also write the whole run (settings, results, every sample) as JSON to this `file`, for leaklab report")
-	fs.StringVar(&o.csv, "csv", "", "also write the time series as CSV to this `file`: one row per sample per variant")
+	fs.StringVar(&o.format, "format", "table", "output `format`: table, json (the run document, as -out writes it), csv (the summary CSV: one row per variant) or markdown")
+	fs.StringVar(&o.out, "out", "", "also write the run document (settings, results, every sample; JSON, docs/RUN-FORMAT.md) to this `file`, for leaklab report")
+	fs.StringVar(&o.csv, "csv", "", "also write the series CSV to this `file`: one row per sample per variant")
 	fs.BoolVar(&o.chart, "chart", true, "draw client ESTABLISHED over time under the table (-format table only)")
 	fs.BoolVar(&o.live, "live", false, "show a live panel on stderr while the run goes (plain lines when stderr is not a terminal)")
 	list := fs.Bool("list", false, "print the scenario catalogue and exit")
@@ -47,8 +47,8 @@ func runCompare(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		listScenarios(stdout)
 		return nil
 	}
-	if err := checkCompare(c, o); err != nil {
-		return usagef("%v", err)
+	if err := checkCompare(c, o, fs); err != nil {
+		return err
 	}
 	if o.dryRun {
 		comparePlan(c, stdout)
@@ -63,16 +63,22 @@ func runCompare(ctx context.Context, args []string, stdout, stderr io.Writer) er
 }
 
 // checkCompare checks the flags; the config's own Validate comes last.
-func checkCompare(c experiments.Config, o compareOutputs) error {
+// For -scenario all, the settings are checked as for any one scenario:
+// CompareAll runs each with them.
+func checkCompare(c experiments.Config, o compareOutputs, fs *flag.FlagSet) error {
 	switch {
 	case !slices.Contains(experiments.Formats, o.format):
-		return fmt.Errorf("unknown -format %q; use one of %v", o.format, experiments.Formats)
+		return usagef("unknown -format %q; use one of %v", o.format, experiments.Formats)
 	case o.live && o.quiet:
-		return errors.New("-live and -quiet contradict each other; pick one")
-	case c.SampleEvery < 0:
-		return fmt.Errorf("-sample-every %v is negative; give a period such as 100ms, or 0 for the interval", c.SampleEvery)
+		return usagef("-live and -quiet contradict each other; pick one")
 	}
-	return c.Validate()
+	if c.Scenario == experiments.All {
+		c.Scenario = experiments.Scenarios()[0].Name
+	}
+	if err := c.Validate(); err != nil {
+		return flagError(fs, err)
+	}
+	return nil
 }
 
 // comparePlan prints what a run would do, for -dry-run.
@@ -155,7 +161,7 @@ func saveRun(suite experiments.Suite, o compareOutputs, stderr io.Writer) error 
 		what  string
 	}{
 		{o.out, func(w io.Writer) error { return report.WriteJSON(w, suite) }, "run (leaklab report " + o.out + " -html report.html draws it)"},
-		{o.csv, func(w io.Writer) error { return report.WriteCSV(w, suite) }, "time series"},
+		{o.csv, func(w io.Writer) error { return report.WriteCSV(w, suite) }, "series CSV"},
 	} {
 		if f.path == "" {
 			continue

@@ -71,7 +71,7 @@ func parseConns(args []string, stderr io.Writer) (connsFlags, error) {
 		return f, usagef("%v", err)
 	}
 	if err := f.cfg.Validate(); err != nil {
-		return f, usagef("%v", err)
+		return f, flagError(fs, err)
 	}
 	if f.maxErrors < -1 {
 		return f, usagef("-max-errors %d: give -1 for any number of errors, or 0 and up", f.maxErrors)

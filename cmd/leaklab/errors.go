@@ -5,6 +5,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"strings"
+
+	"github.com/leaklab/leaklab/fielderr"
 )
 
 // Exit codes. A run stopped by a signal exits 128 plus the signal's
@@ -31,6 +34,47 @@ func (e *usageError) Error() string { return e.msg }
 // "leaklab <command>: <message>".
 func usagef(format string, a ...any) error {
 	return &usageError{msg: fmt.Sprintf(format, a...)}
+}
+
+// flagError returns err, a package's refusal of a config, as a usage
+// error in the command's words: a *fielderr.Error names its fields, the
+// one refused and the ones its fix mentions, by the flags of fs that set
+// them (see flagNames).
+func flagError(fs *flag.FlagSet, err error) error {
+	var fe *fielderr.Error
+	if errors.As(err, &fe) {
+		return usagef("%s", fe.Rename(flagNames(fs)))
+	}
+	return usagef("%v", err)
+}
+
+// fieldOfFlag names the config fields whose flag is not the field's name
+// in kebab case.
+var fieldOfFlag = map[string]string{"source": "Sources", "rst": "Reset"}
+
+// flagNames maps the Go name of each config field to the flag of fs that
+// sets it: -max-header-bytes sets MaxHeaderBytes.
+func flagNames(fs *flag.FlagSet) map[string]string {
+	names := map[string]string{}
+	fs.VisitAll(func(f *flag.Flag) {
+		field, ok := fieldOfFlag[f.Name]
+		if !ok {
+			field = camel(f.Name)
+		}
+		names[field] = "-" + f.Name
+	})
+	return names
+}
+
+// camel is "max-header-bytes" as "MaxHeaderBytes".
+func camel(kebab string) string {
+	var b strings.Builder
+	for _, w := range strings.Split(kebab, "-") {
+		if w != "" {
+			b.WriteString(strings.ToUpper(w[:1]) + w[1:])
+		}
+	}
+	return b.String()
 }
 
 // parseFlags parses the flags and rejects stray arguments. It returns nil

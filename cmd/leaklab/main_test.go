@@ -6,12 +6,15 @@ import (
 	"encoding/json"
 	"io"
 	"net"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/leaklab/leaklab/experiments"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
@@ -42,21 +45,21 @@ func TestUsageErrorsExit2(t *testing.T) {
 		{[]string{"census", "-port", "80", "-watch", "-1s"}, "-watch -1s is negative"},
 		{[]string{"census", "-bogus"}, "flag provided but not defined: -bogus"},
 		{[]string{"census", "-port", "80", "extra"}, `unexpected argument "extra"`},
-		{[]string{"server", "-delay", "-1s"}, "-delay is negative"},
-		{[]string{"server", "-addr", "8080"}, `-addr "8080" is not host:port`},
-		{[]string{"server", "-addr", "127.0.0.1:70000"}, `port "70000" out of range`},
-		{[]string{"server", "-max-conns", "-1"}, "-max-conns -1 is negative"},
+		{[]string{"server", "-delay", "-1s"}, "-delay -1s: is negative"},
+		{[]string{"server", "-addr", "8080"}, `-addr "8080": is not host:port`},
+		{[]string{"server", "-addr", "127.0.0.1:70000"}, `port "70000" is out of range`},
+		{[]string{"server", "-max-conns", "-1"}, "-max-conns -1: is negative"},
 		{[]string{"server", "-max-header-bytes", "-1"}, "-max-header-bytes -1"},
 		{[]string{"client"}, `-mode "": give -mode faulty or -mode fixed`},
 		{[]string{"client", "-mode", "fixed", "-target", "ftp://x"}, "is not an http:// URL"},
 		{[]string{"client", "-mode", "fixed", "-target", "http://192.0.2.1:80/"}, "not a loopback address"},
 		{[]string{"client", "-mode", "fixed", "-target", "http://127.0.0.1:99999/"}, "out of range"},
-		{[]string{"client", "-mode", "fixed", "-interval", "0s"}, "interval 0s must be positive"},
-		{[]string{"client", "-mode", "fixed", "-interval", "2s", "-duration", "1s"}, "is not shorter than duration"},
+		{[]string{"client", "-mode", "fixed", "-interval", "0s"}, "-interval 0s: must be positive"},
+		{[]string{"client", "-mode", "fixed", "-interval", "2s", "-duration", "1s"}, "is not shorter than -duration"},
 		{[]string{"compare", "-format", "xml"}, `unknown -format "xml"`},
-		{[]string{"compare", "-duration", "-5s"}, "-duration -5s must be positive"},
+		{[]string{"compare", "-duration", "-5s"}, "-duration -5s: must be positive"},
 		{[]string{"compare", "-interval", "5s", "-duration", "1s"}, "is not shorter than -duration"},
-		{[]string{"compare", "-scenario", "nope"}, `unknown -scenario "nope"`},
+		{[]string{"compare", "-scenario", "nope"}, `-scenario "nope": unknown scenario`},
 	}
 	for _, tc := range cases {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
@@ -153,17 +156,34 @@ func TestCompareQuickTable(t *testing.T) {
 	assert.Contains(t, stderr, "running new-client-per-request")
 }
 
-func TestCompareJSONKeys(t *testing.T) {
-	code, out, stderr := runCLI(t, time.Minute, "compare", "-delay", "100ms", "-interval", "20ms", "-duration", "300ms", "-format", "json", "-quiet")
+// TestCompareJSONIsTheRunDocument checks -format json prints the very
+// document -out saves: one schema, with its version, the config and the
+// variants.
+func TestCompareJSONIsTheRunDocument(t *testing.T) {
+	saved := filepath.Join(t.TempDir(), "run.json")
+	code, out, stderr := runCLI(t, time.Minute, "compare", "-delay", "100ms", "-interval", "20ms", "-duration", "300ms", "-format", "json", "-quiet", "-out", saved)
 	require.Equal(t, exitOK, code, stderr)
-	var rows []map[string]any
-	require.NoError(t, json.Unmarshal([]byte(out), &rows))
-	require.Len(t, rows, 2)
+	assert.Empty(t, stderr, "-quiet prints no progress")
+	file, err := os.ReadFile(saved)
+	require.NoError(t, err)
+	assert.Equal(t, string(file), out, "-format json and -out write the same document")
+
+	var doc struct {
+		SchemaVersion int `json:"schema_version"`
+		Reports       []struct {
+			Config   map[string]any   `json:"config"`
+			Variants []map[string]any `json:"variants"`
+		} `json:"reports"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &doc))
+	assert.Equal(t, experiments.SchemaVersion, doc.SchemaVersion)
+	require.Len(t, doc.Reports, 1)
+	assert.Equal(t, 0.1, doc.Reports[0].Config["delay_seconds"], "durations are float seconds")
+	require.Len(t, doc.Reports[0].Variants, 2)
 	for _, k := range []string{"variant", "requests", "ok", "errors", "dials", "reused", "peak_established",
 		"settled_established", "time_wait", "bound", "verdict", "series"} {
-		assert.Contains(t, rows[0], k)
+		assert.Contains(t, doc.Reports[0].Variants[0], k)
 	}
-	assert.Empty(t, stderr, "-quiet prints no progress")
 }
 
 func TestCompareList(t *testing.T) {

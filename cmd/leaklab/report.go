@@ -14,7 +14,7 @@ import (
 func runReport(_ context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("report", "run.json [-html report.html] [-csv series.csv] [-title text] [-chart=false]", stderr)
 	html := fs.String("html", "", "write a self-contained HTML page with the charts, the table and the settings to this `file`")
-	csv := fs.String("csv", "", "write the time series as CSV to this `file`: one row per sample per variant")
+	csv := fs.String("csv", "", "write the series CSV to this `file`: one row per sample per variant (docs/RUN-FORMAT.md)")
 	title := fs.String("title", "", "title of the HTML page (default: leaklab compare: <scenarios>)")
 	withChart := fs.Bool("chart", true, "with neither -html nor -csv: draw the chart under the table")
 	path, err := parseWithFile(fs, args)
@@ -23,10 +23,10 @@ func runReport(_ context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	suite, err := report.Load(path)
 	if errors.Is(err, report.ErrNoRun) {
-		return usagef("%v", err)
+		return usagef("%v; write one with leaklab compare -out %s", err, path)
 	}
 	if err != nil {
-		return err
+		return fmt.Errorf("%w; give a file written by leaklab compare -out", err)
 	}
 	if *html == "" && *csv == "" {
 		return writeTables(stdout, suite, *withChart)

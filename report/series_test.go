@@ -1,4 +1,4 @@
-package series_test
+package report
 
 import (
 	"bytes"
@@ -7,25 +7,21 @@ import (
 	"time"
 
 	"github.com/leaklab/leaklab/netstat"
-	"github.com/leaklab/leaklab/series"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"go.uber.org/goleak"
 )
-
-func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
 func TestWriteThenRead(t *testing.T) {
 	var b bytes.Buffer
-	header := append([]string{"t", "name"}, series.StateColumns("client")...)
-	w, err := series.NewWriter(&b, header...)
+	header := append([]string{"t", "name"}, stateColumns("client")...)
+	w, err := newSeriesWriter(&b, header...)
 	require.NoError(t, err)
 	counts := netstat.StateCounts{netstat.Established: 12, netstat.TimeWait: 3}
-	require.NoError(t, w.Write(append([]any{0.1 + 0.2, "faulty"}, series.StateCells(counts)...)...))
+	require.NoError(t, w.Write(append([]any{0.1 + 0.2, "faulty"}, stateCells(counts)...)...))
 	require.NoError(t, w.Flush())
 	assert.True(t, strings.HasPrefix(b.String(), "t,name,client_syn_sent,client_syn_recv,client_established,"), b.String())
 
-	tab, err := series.ReadCSV(&b)
+	tab, err := readTable(&b)
 	require.NoError(t, err)
 	require.Len(t, tab.Rows, 1)
 	tv, err := tab.Float(0, "t")
@@ -37,10 +33,10 @@ func TestWriteThenRead(t *testing.T) {
 }
 
 func TestWriterRejectsRowsOfTheWrongWidth(t *testing.T) {
-	w, err := series.NewWriter(&bytes.Buffer{}, "a", "b")
+	w, err := newSeriesWriter(&bytes.Buffer{}, "a", "b")
 	require.NoError(t, err)
 	assert.ErrorContains(t, w.Write(1), "row of 1 cells under a header of 2 columns")
-	_, err = series.NewWriter(&bytes.Buffer{})
+	_, err = newSeriesWriter(&bytes.Buffer{})
 	assert.Error(t, err)
 }
 
@@ -49,14 +45,14 @@ func TestCell(t *testing.T) {
 		in   any
 		want string
 	}{{"x", "x"}, {42, "42"}, {int64(-3), "-3"}, {0.25, "0.25"}, {float32(1.5), "1.5"}, {2 * time.Second, "2s"}} {
-		assert.Equal(t, tc.want, series.Cell(tc.in))
+		assert.Equal(t, tc.want, cell(tc.in))
 	}
 }
 
 func TestReadErrors(t *testing.T) {
-	_, err := series.ReadCSV(strings.NewReader(""))
+	_, err := readTable(strings.NewReader(""))
 	assert.ErrorContains(t, err, "empty")
-	tab, err := series.ReadCSV(strings.NewReader("t,n\nx,-1\n"))
+	tab, err := readTable(strings.NewReader("t,n\nx,-1\n"))
 	require.NoError(t, err)
 	_, err = tab.Float(0, "t")
 	assert.ErrorContains(t, err, `"x" is not a number`)

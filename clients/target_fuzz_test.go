@@ -1,18 +1,30 @@
-package main
+package clients
 
 import (
+	"errors"
 	"net/http"
 	"net/netip"
 	"net/url"
 	"strconv"
-	"strings"
 	"testing"
+
+	"github.com/leaklab/leaklab/fielderr"
 )
 
-// FuzzCheckTarget checks that any -target value is refused with an error
-// that names the flag, or is an http:// URL net/http accepts, on a port
+// checkTarget is what Validate checks of the target: the URL, its port,
+// and the loopback guard.
+func checkTarget(target string, allowRemote bool) (uint16, error) {
+	c := LoadConfig{Target: target, AllowRemote: allowRemote, Interval: DefaultInterval}
+	if err := c.Validate(); err != nil {
+		return 0, err
+	}
+	return TargetPort(target)
+}
+
+// FuzzCheckTarget checks that any Target is refused with an error that
+// names the field, or is an http:// URL net/http accepts, on a port
 // between 1 and 65535, whose host is loopback unless remote targets are
-// allowed; and that -allow-remote only ever widens what is accepted.
+// allowed; and that AllowRemote only ever widens what is accepted.
 func FuzzCheckTarget(f *testing.F) {
 	for _, s := range []string{"http://127.0.0.1:8080/", "http://localhost/", "http://[::1]:80/x?delay=1s", "http://127.0.0.2:65535",
 		"127.0.0.1:8080", "https://127.0.0.1/", "http://127.0.0.1:0/", "http://127.0.0.1:65536/", "http://10.0.0.1/",
@@ -22,8 +34,9 @@ func FuzzCheckTarget(f *testing.F) {
 	f.Fuzz(func(t *testing.T, target string, allowRemote bool) {
 		port, err := checkTarget(target, allowRemote)
 		if err != nil {
-			if !strings.HasPrefix(err.Error(), "-target ") {
-				t.Errorf("checkTarget(%q): error %q does not name -target", target, err)
+			var fe *fielderr.Error
+			if !errors.As(err, &fe) || fe.Field != "Target" {
+				t.Errorf("checkTarget(%q): error %q does not name the Target field", target, err)
 			}
 			return
 		}
@@ -38,10 +51,10 @@ func FuzzCheckTarget(f *testing.F) {
 			t.Fatalf("checkTarget(%q) = port %d; net/http dials port %s", target, port, want)
 		}
 		if !allowRemote && !dialsLoopback(u.Hostname()) {
-			t.Fatalf("checkTarget accepted %q without -allow-remote; its host %q is not loopback", target, u.Hostname())
+			t.Fatalf("checkTarget accepted %q without AllowRemote; its host %q is not loopback", target, u.Hostname())
 		}
 		if _, err := checkTarget(target, true); err != nil {
-			t.Fatalf("%q is accepted without -allow-remote but refused with it: %v", target, err)
+			t.Fatalf("%q is accepted without AllowRemote but refused with it: %v", target, err)
 		}
 	})
 }

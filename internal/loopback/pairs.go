@@ -1,6 +1,3 @@
-// Package loopback opens real TCP connections on 127.0.0.1 for tests and
-// benchmarks: a listener that accepts and holds every connection, and the
-// dialled ends, so a census sees both sides of each one.
 package loopback
 
 import (

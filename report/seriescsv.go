@@ -1,4 +1,4 @@
-package series
+package report
 
 import (
 	"encoding/csv"
@@ -8,47 +8,48 @@ import (
 	"strconv"
 )
 
-// Writer writes a series as CSV: the header first, then one row per
+// seriesWriter writes a series as CSV: the header first, then one row per
 // Write. Every row must have as many cells as the header.
-type Writer struct {
+type seriesWriter struct {
 	cw    *csv.Writer
 	width int
 }
 
-// NewWriter writes the header and returns a Writer for the rows.
-func NewWriter(w io.Writer, header ...string) (*Writer, error) {
+// newSeriesWriter writes the header and returns a seriesWriter for the
+// rows.
+func newSeriesWriter(w io.Writer, header ...string) (*seriesWriter, error) {
 	if len(header) == 0 {
-		return nil, errors.New("series: a CSV needs at least one column")
+		return nil, errors.New("series CSV: a CSV needs at least one column")
 	}
 	cw := csv.NewWriter(w)
 	if err := cw.Write(header); err != nil {
 		return nil, err
 	}
-	return &Writer{cw: cw, width: len(header)}, nil
+	return &seriesWriter{cw: cw, width: len(header)}, nil
 }
 
 // Write writes one row. Cells may be strings, integers, floats (written
 // in the shortest form that reads back to the same value) or
 // fmt.Stringers.
-func (w *Writer) Write(cells ...any) error {
+func (w *seriesWriter) Write(cells ...any) error {
 	if len(cells) != w.width {
-		return fmt.Errorf("series: row of %d cells under a header of %d columns", len(cells), w.width)
+		return fmt.Errorf("series CSV: row of %d cells under a header of %d columns", len(cells), w.width)
 	}
 	rec := make([]string, len(cells))
 	for i, c := range cells {
-		rec[i] = Cell(c)
+		rec[i] = cell(c)
 	}
 	return w.cw.Write(rec)
 }
 
 // Flush writes what is buffered and reports any error of the writes.
-func (w *Writer) Flush() error {
+func (w *seriesWriter) Flush() error {
 	w.cw.Flush()
 	return w.cw.Error()
 }
 
-// Cell formats one value the way Write does.
-func Cell(v any) string {
+// cell formats one value the way Write does.
+func cell(v any) string {
 	switch x := v.(type) {
 	case string:
 		return x

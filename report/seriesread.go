@@ -1,4 +1,4 @@
-package series
+package report
 
 import (
 	"encoding/csv"
@@ -8,40 +8,52 @@ import (
 	"strconv"
 )
 
-// Table is a series read back from CSV: its header and its rows, cells
+// table is a series read back from CSV: its header and its rows, cells
 // as text, looked up by column name.
-type Table struct {
+type table struct {
 	Header []string
 	Rows   [][]string
 	index  map[string]int
 }
 
-// ReadCSV reads a CSV with a header line. Every row must have as many
+// readTable reads a CSV with a header line. Every row must have as many
 // cells as the header.
-func ReadCSV(r io.Reader) (Table, error) {
+func readTable(r io.Reader) (table, error) {
 	recs, err := csv.NewReader(r).ReadAll()
 	if err != nil {
-		return Table{}, fmt.Errorf("read CSV: %w", err)
+		return table{}, fmt.Errorf("read CSV: %w", err)
 	}
 	if len(recs) == 0 {
-		return Table{}, errors.New("read CSV: empty, not even a header")
+		return table{}, errors.New("read CSV: empty, not even a header")
 	}
-	t := Table{Header: recs[0], Rows: recs[1:], index: map[string]int{}}
+	t := table{Header: recs[0], Rows: recs[1:], index: map[string]int{}}
 	for i, h := range t.Header {
 		t.index[h] = i
 	}
 	return t, nil
 }
 
+// Rename gives column from the name to; it does nothing if there is no
+// such column.
+func (t *table) Rename(from, to string) {
+	j, ok := t.index[from]
+	if !ok {
+		return
+	}
+	t.Header[j] = to
+	delete(t.index, from)
+	t.index[to] = j
+}
+
 // Has reports whether the table has a column.
-func (t Table) Has(col string) bool {
+func (t table) Has(col string) bool {
 	_, ok := t.index[col]
 	return ok
 }
 
 // String returns the cell of row i (0: the first row after the header)
 // in a column.
-func (t Table) String(i int, col string) (string, error) {
+func (t table) String(i int, col string) (string, error) {
 	j, ok := t.index[col]
 	if !ok {
 		return "", fmt.Errorf("no column %q in the header %v", col, t.Header)
@@ -53,7 +65,7 @@ func (t Table) String(i int, col string) (string, error) {
 }
 
 // Int returns the cell of row i in a column as an integer.
-func (t Table) Int(i int, col string) (int64, error) {
+func (t table) Int(i int, col string) (int64, error) {
 	s, err := t.String(i, col)
 	if err != nil {
 		return 0, err
@@ -66,7 +78,7 @@ func (t Table) Int(i int, col string) (int64, error) {
 }
 
 // Float returns the cell of row i in a column as a number.
-func (t Table) Float(i int, col string) (float64, error) {
+func (t table) Float(i int, col string) (float64, error) {
 	s, err := t.String(i, col)
 	if err != nil {
 		return 0, err
