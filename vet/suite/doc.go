@@ -15,8 +15,7 @@
 //	notimeout         a request with no timeout           docs/04-no-timeout.md
 //	servertimeouts    a server without header/idle limits docs/07-server-no-idle-timeout.md
 //
-// Two patterns of the catalogue have no analyzer: idle-pool-too-small
-// depends on the concurrency at run time, which source does not show,
-// and new-client-per-request's cousin, a Client without a Transport of
-// its own, shares http.DefaultTransport and does not leak.
+// idle-pool-too-small has no analyzer: whether MaxIdleConnsPerHost is too
+// small depends on the concurrency at run time, which source does not
+// show (docs/11-vet.md says what else source cannot show).
 package suite
