@@ -8,11 +8,14 @@ INTERVAL ?= 200ms
 DURATION ?= 20s
 # make fuzz: time per fuzz target (use 1m or more before a release)
 FUZZTIME ?= 10s
+# make docs / docs-check: which documents (default README.md docs/*.md) and flags,
+# e.g. DOCS=docs/08-capacity.md or DOCS="-skip hold40k" (-run, -skip: by command)
+DOCS     ?=
 # make soak: how long the server soaks
 SOAK     ?= 3m
 
 .PHONY: help demo demo-quick catalogue demo-catalogue demo-live demo-report demo-faulty demo-fixed demo-metrics screenshot \
-	vet-kit test test-short test-browser check-demos fuzz soak bench bench-capacity capacity-40k lint build clean
+	vet-kit test test-short test-browser check-demos docs docs-check docs-tools fuzz soak bench bench-census bench-capacity capacity-40k lint build clean
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -59,6 +62,19 @@ test: ## every test, with the race detector
 test-browser: ## the HTML report in headless Chromium (fails if chromium is missing)
 	LEAKLAB_BROWSER=required $(GO) test -count=1 -run Browser -v ./report/
 
+docs: build docs-tools ## rerun every command marked in README.md and docs/ and paste its output (several minutes)
+	$(GO) run ./internal/cmd/docrun -bin bin $(DOCS)
+
+docs-check: build docs-tools ## rerun the quick form of every marked command; fail if a verdict, column, message or claim changed (about 3 min)
+	$(GO) run ./internal/cmd/docrun -check -bin bin $(DOCS)
+
+# The lessons' commands use curl, nstat and ss besides leaklab; installed
+# (Debian) when missing.
+docs-tools:
+	@command -v curl >/dev/null && command -v nstat >/dev/null && command -v ss >/dev/null || { \
+		echo "installing curl and iproute2 for the lessons' commands"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq curl iproute2 >/dev/null; }
+
 check-demos: ## demo-faulty/demo-fixed leave no process behind: ended, Ctrl-C, SIGTERM, port in use (about 15 s)
 	scripts/check-demos.sh
 
@@ -78,15 +94,20 @@ test-short: ## the quick tests only
 bench: ## benchmarks (census vs netstat shell-out, ...); figures in docs/BENCHMARKS.md
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 
+bench-census: ## census figures for docs/BENCHMARKS.md: 25,000 loopback connections in helper processes (about 90 s)
+	LEAKLAB_BENCH_LARGE=1 $(GO) test -run '^$$' -bench CensusLarge -benchtime 5x ./netstat/
+
 bench-capacity: ## capacity figures for docs/BENCHMARKS.md (about 100 s, thousands of loopback connections)
 	$(GO) test -run '^$$' -bench . -benchtime 5x ./capacity/
 
 capacity-40k: build ## hold 40,000 connections to one port: 4 servers (-reuseport), 4 workers, 4 source addresses
 	capacity/scripts/hold40k.sh ./$(BIN)
 
-lint: ## gofmt, go vet and leaklab vet
+lint: ## gofmt, go vet, no tracked file over 1 MB (scripts/check-size.sh), leaklab vet
 	@test -z "$$(gofmt -l .)" || { echo "gofmt needed on:"; gofmt -l .; exit 1; }
 	$(GO) vet ./...
+	scripts/check-size-test.sh
+	scripts/check-size.sh
 	$(GO) run ./cmd/leaklab vet ./...
 
 vet-kit: ## the leak catalogue found in the kit's source: leaklab vet, then go vet -vettool=bin/leaklab-vet

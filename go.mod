@@ -3,6 +3,7 @@ module github.com/leaklab/leaklab
 go 1.26.8
 
 require (
+	github.com/expr-lang/expr v1.17.8
 	github.com/go-echarts/go-echarts/v2 v2.6.7
 	github.com/golangci/plugin-module-register v0.1.2
 	github.com/guptarohit/asciigraph v0.10.0

@@ -9,13 +9,11 @@ import (
 	"os"
 	"os/exec"
 	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/leaklab/leaklab/capacity"
 	"github.com/stretchr/testify/require"
-	"golang.org/x/sys/unix"
 )
 
 // The figures of docs/BENCHMARKS.md, "## Capacity":
@@ -100,11 +98,7 @@ func sourcesDial(sources []netip.Addr) func(network, addr string) (net.Conn, err
 	dialers := make([]*net.Dialer, len(sources))
 	for i, s := range sources {
 		dialers[i] = &net.Dialer{KeepAlive: -1, LocalAddr: net.TCPAddrFromAddrPort(netip.AddrPortFrom(s, 0)),
-			Control: func(_, _ string, rc syscall.RawConn) error {
-				return rc.Control(func(fd uintptr) {
-					_ = unix.SetsockoptInt(int(fd), unix.IPPROTO_IP, unix.IP_BIND_ADDRESS_NO_PORT, 1)
-				})
-			}}
+			Control: bindNoPortControl}
 	}
 	return func(network, addr string) (net.Conn, error) {
 		return dialers[int(n.Add(1))%len(dialers)].Dial(network, addr)

@@ -7,7 +7,6 @@ import (
 	"net/netip"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 
@@ -128,21 +127,6 @@ func (s *testServer) close() {
 	_ = s.ln.Close()
 	s.closeConns()
 	s.wg.Wait()
-}
-
-// backlogListener listens on 127.0.0.1 with a listen backlog of k-1 and
-// never accepts: the kernel completes exactly k handshakes into its accept
-// queue and drops the SYNs after them, so dials time out.
-func backlogListener(t *testing.T, k int) string {
-	t.Helper()
-	fd, err := syscall.Socket(syscall.AF_INET, syscall.SOCK_STREAM|syscall.SOCK_CLOEXEC, 0)
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = syscall.Close(fd) })
-	require.NoError(t, syscall.Bind(fd, &syscall.SockaddrInet4{Addr: [4]byte{127, 0, 0, 1}}))
-	require.NoError(t, syscall.Listen(fd, k-1))
-	sa, err := syscall.Getsockname(fd)
-	require.NoError(t, err)
-	return netip.AddrPortFrom(netip.AddrFrom4([4]byte{127, 0, 0, 1}), uint16(sa.(*syscall.SockaddrInet4).Port)).String()
 }
 
 // closedPort returns an address nothing listens on.

@@ -2,9 +2,8 @@ package capacity
 
 import (
 	"fmt"
-	"os"
-	"strings"
-	"syscall"
+
+	"github.com/leaklab/leaklab/internal/oslimits"
 )
 
 // ReservedFiles is how many file descriptors a run keeps for itself
@@ -42,25 +41,23 @@ func (l FileLimit) MaxConnections() int {
 }
 
 // RaiseFileLimit raises the soft open-files limit to the hard limit and
-// returns the limit now in force.
+// returns the limit now in force. Where there is no RLIMIT_NOFILE
+// (Windows) the error wraps oslimits.ErrNotSupported.
 func RaiseFileLimit() (FileLimit, error) {
-	var r syscall.Rlimit
-	if err := syscall.Getrlimit(syscall.RLIMIT_NOFILE, &r); err != nil {
-		return FileLimit{}, fmt.Errorf("read the open-files limit (getrlimit RLIMIT_NOFILE): %w", err)
+	was, err := oslimits.OpenFiles()
+	if err != nil {
+		return FileLimit{}, err
 	}
-	l := FileLimit{Soft: r.Cur, Hard: r.Max, Was: r.Cur}
-	if r.Cur < r.Max {
-		r.Cur = r.Max
-		if err := syscall.Setrlimit(syscall.RLIMIT_NOFILE, &r); err != nil {
-			return l, fmt.Errorf("raise the open-files limit from %d to %d: %w; raise it with ulimit -n before the run", l.Soft, r.Max, err)
-		}
-		l.Soft = r.Max
+	now, err := oslimits.RaiseOpenFiles()
+	l := FileLimit{Soft: now.Soft, Hard: now.Hard, Was: was.Soft}
+	if err != nil {
+		return FileLimit{Soft: was.Soft, Hard: was.Hard, Was: was.Soft}, err
 	}
 	return l, nil
 }
 
-// PortRange is the kernel's ephemeral port range
-// (/proc/sys/net/ipv4/ip_local_port_range): the source ports connect()
+// PortRange is the kernel's ephemeral port range (on Linux
+// /proc/sys/net/ipv4/ip_local_port_range): the source ports connect()
 // picks from when the caller does not bind one.
 type PortRange struct {
 	Low  int `json:"low"`
@@ -74,18 +71,14 @@ func (p PortRange) Size() int { return p.High - p.Low + 1 }
 // String is "32768-60999 (28232 ports)".
 func (p PortRange) String() string { return fmt.Sprintf("%d-%d (%d ports)", p.Low, p.High, p.Size()) }
 
-// ReadPortRange reads the ephemeral port range of this network namespace.
+// ReadPortRange reads the ephemeral port range of this network namespace
+// (Linux), or of the system (macOS, FreeBSD).
 func ReadPortRange() (PortRange, error) {
-	const path = "/proc/sys/net/ipv4/ip_local_port_range"
-	b, err := os.ReadFile(path)
+	p, err := oslimits.EphemeralPorts()
 	if err != nil {
-		return PortRange{}, fmt.Errorf("read the ephemeral port range: %w", err)
+		return PortRange{}, err
 	}
-	var p PortRange
-	if _, err := fmt.Sscan(string(b), &p.Low, &p.High); err != nil || p.Size() < 1 {
-		return PortRange{}, fmt.Errorf("read the ephemeral port range: cannot parse %q in %s", strings.TrimSpace(string(b)), path)
-	}
-	return p, nil
+	return PortRange{Low: p.Low, High: p.High}, nil
 }
 
 // CheckLimits refuses a run that cannot fit: more connections per process
@@ -115,23 +108,14 @@ func (c Config) checkFiles(files FileLimit, workers int) error {
 }
 
 // readRSS returns the resident memory of this process in bytes, or 0.
-func readRSS() uint64 {
-	b, err := os.ReadFile("/proc/self/statm")
-	if err != nil {
-		return 0
-	}
-	var size, resident uint64
-	if _, err := fmt.Sscan(string(b), &size, &resident); err != nil {
-		return 0
-	}
-	return resident * uint64(os.Getpagesize())
-}
+func readRSS() uint64 { return oslimits.RSS() }
 
-// currentFileLimit reads the open-files limit without changing it.
+// currentFileLimit reads the open-files limit without changing it; where
+// it cannot be read, 1024, the common default.
 func currentFileLimit() FileLimit {
-	var r syscall.Rlimit
-	if err := syscall.Getrlimit(syscall.RLIMIT_NOFILE, &r); err != nil {
+	l, err := oslimits.OpenFiles()
+	if err != nil {
 		return FileLimit{Soft: 1024, Hard: 1024}
 	}
-	return FileLimit{Soft: r.Cur, Hard: r.Max}
+	return FileLimit{Soft: l.Soft, Hard: l.Hard}
 }

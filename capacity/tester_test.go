@@ -145,23 +145,6 @@ func TestHTTPModePingsOnEachConnection(t *testing.T) {
 	assert.Equal(t, map[string]int64{"http 404": 3}, r.ErrorsByCause)
 }
 
-func TestAutoStopsAtTheListenBacklog(t *testing.T) {
-	cfg := testConfig(backlogListener(t, 4), 0)
-	cfg.Auto = true
-	cfg.DialConcurrency = 1              // one handshake at a time: the backlog holds exactly 4
-	cfg.Timeout = 200 * time.Millisecond // a handshake the backlog takes is never that late
-	cfg.FailAfter = 3
-	r, err := capacity.Run(context.Background(), cfg)
-	require.NoError(t, err)
-	assert.Equal(t, 4, r.Peak)
-	assert.Equal(t, 4, r.Final.Established)
-	assert.Equal(t, 3, r.Final.Error)
-	assert.LessOrEqual(t, r.Final.Dialing, 1, "the dial after the third failure may be under way")
-	assert.Equal(t, map[string]int64{"connect timeout": 3}, r.ErrorsByCause)
-	assert.Contains(t, r.StopReason, "3 failures without a new peak, the last one connect timeout")
-	assert.NoError(t, r.Check(-1))
-}
-
 func TestAutoStopsOnRefusedAndAtItsCap(t *testing.T) {
 	cfg := testConfig(closedPort(t), 0)
 	cfg.Auto = true

@@ -51,9 +51,14 @@ func (s *sampler) stop() {
 	<-s.done
 }
 
+// sampleCensus is how the sampler reads the socket table: the default
+// engine (netlink on Linux, gopsutil elsewhere), without the owners, which
+// counts by port never need.
+var sampleCensus = netstat.Options{SkipOwners: true}
+
 // sampleAll takes one census of the whole table and splits it by port.
 func sampleAll(runs []*variantRun, start time.Time) {
-	snap, err := netstat.Take(context.Background(), netstat.Selector{})
+	snap, err := netstat.TakeWith(context.Background(), netstat.Selector{}, sampleCensus)
 	if err != nil {
 		return // a missed sample shows as a gap in the series
 	}
@@ -102,7 +107,7 @@ func settle(runs []*variantRun, c Config) []netstat.Counts {
 }
 
 func censusOf(runs []*variantRun) ([]netstat.Counts, error) {
-	snap, err := netstat.Take(context.Background(), netstat.Selector{})
+	snap, err := netstat.TakeWith(context.Background(), netstat.Selector{}, sampleCensus)
 	if err != nil {
 		return nil, err
 	}
@@ -132,7 +137,7 @@ func equalCounts(a, b []netstat.Counts) bool {
 // are still there; they are not this run's, so its censuses leave them
 // out. A failed census records none.
 func rememberEarlier(runs []*variantRun) {
-	snap, err := netstat.Take(context.Background(), netstat.Selector{})
+	snap, err := netstat.TakeWith(context.Background(), netstat.Selector{}, sampleCensus)
 	if err != nil {
 		return
 	}

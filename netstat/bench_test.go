@@ -17,9 +17,11 @@ import (
 // 1,000 and 10,000 loopback sockets (both ends of 500 and 5,000
 // connections), next to the approaches it replaces or rejects:
 //
-//   - pid: netstat.Take by pid (gopsutil ConnectionsPidWithoutUids);
-//   - port: netstat.Take by port, which reads the whole table so that
-//     TIME_WAIT is counted;
+//   - pid, port: netstat.Take (the netlink engine on Linux) by pid, and by
+//     port with owners;
+//   - gopsutil-pid, gopsutil-port: the same with the gopsutil engine
+//     (ConnectionsPidWithoutUids by pid; by port it reads the whole table
+//     with every process's descriptors so that TIME_WAIT is counted);
 //   - pid-with-uids: gopsutil ConnectionsPid, which re-reads
 //     /proc/PID/status once per socket for the owner's uids;
 //   - netstat-shell-out: the original demo's way, running netstat -tanp and
@@ -37,6 +39,13 @@ func BenchmarkCensus(b *testing.B) {
 		b.Run(fmt.Sprintf("sockets=%d/port", sockets), func(b *testing.B) {
 			benchTake(b, netstat.Selector{Port: p.Port()}, sockets)
 		})
+		gp := netstat.Options{Engine: netstat.EngineGopsutil}
+		b.Run(fmt.Sprintf("sockets=%d/gopsutil-pid", sockets), func(b *testing.B) {
+			benchTakeWith(b, netstat.Selector{Pid: pid}, gp, sockets)
+		})
+		b.Run(fmt.Sprintf("sockets=%d/gopsutil-port", sockets), func(b *testing.B) {
+			benchTakeWith(b, netstat.Selector{Port: p.Port()}, gp, sockets)
+		})
 		b.Run(fmt.Sprintf("sockets=%d/pid-with-uids", sockets), func(b *testing.B) {
 			for i := 0; i < b.N; i++ {
 				if _, err := gnet.ConnectionsPid("tcp", pid); err != nil {
@@ -52,8 +61,13 @@ func BenchmarkCensus(b *testing.B) {
 }
 
 func benchTake(b *testing.B, sel netstat.Selector, want int) {
+	benchTakeWith(b, sel, netstat.Options{}, want)
+}
+
+func benchTakeWith(b *testing.B, sel netstat.Selector, o netstat.Options, want int) {
+	defer reportCPU(b, selfCPU())
 	for i := 0; i < b.N; i++ {
-		snap, err := netstat.Take(context.Background(), sel)
+		snap, err := netstat.TakeWith(context.Background(), sel, o)
 		if err != nil {
 			b.Fatal(err)
 		}

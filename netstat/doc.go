@@ -1,7 +1,15 @@
 // Package netstat is leaklab's socket census: it reads the kernel's TCP
-// socket table (IPv4 and IPv6) through github.com/shirou/gopsutil/v3, never
-// by running netstat or ss, and counts sockets by process, port, side and
-// TCP state.
+// socket table (IPv4 and IPv6), never by running netstat or ss, and counts
+// sockets by process, port, side and TCP state.
+//
+// Two engines read the table (Engine, chosen with TakeWith). On Linux the
+// default asks the kernel over netlink (sock_diag, inet_diag), as ss does:
+// the kernel keeps only the states and ports asked for, and the owners are
+// found by socket inode in /proc/PID/fd, for a selection by pid in that
+// process's descriptors alone. The gopsutil engine
+// (github.com/shirou/gopsutil/v3) parses /proc/net/tcp and works on every
+// OS gopsutil supports; it is the default elsewhere, and the fallback when
+// the kernel refuses netlink.
 //
 // Two facts shape the API:
 //

@@ -25,6 +25,11 @@ type Selector struct {
 	// Addr keeps sockets whose local or remote address is this one.
 	// The zero Addr matches any.
 	Addr netip.Addr `json:"addr,omitzero"`
+	// LocalAddr keeps sockets whose local address is this one, such as a
+	// server's listening address. The unspecified IPv4 address (0.0.0.0)
+	// keeps every IPv4 address, the unspecified IPv6 address (::, a
+	// dual-stack listener) every address. The zero LocalAddr matches any.
+	LocalAddr netip.Addr `json:"local_addr,omitzero"`
 	// States keeps sockets in one of these states. Empty: every state.
 	States []string `json:"states,omitempty"`
 }
@@ -47,6 +52,9 @@ func (s Selector) String() string {
 	}
 	if s.Addr.IsValid() {
 		add("address %s", s.Addr)
+	}
+	if s.LocalAddr.IsValid() {
+		add("local address %s", s.LocalAddr)
 	}
 	if len(s.States) > 0 {
 		add("states %v", s.States)
@@ -91,8 +99,24 @@ func (s Selector) Match(k Socket) bool {
 	if s.Addr.IsValid() && k.Local.Addr() != s.Addr && k.Remote.Addr() != s.Addr {
 		return false
 	}
+	if s.LocalAddr.IsValid() && !localAddrMatch(s.LocalAddr, k.Local.Addr()) {
+		return false
+	}
 	if len(s.States) > 0 && !slices.Contains(s.States, k.State) {
 		return false
+	}
+	return true
+}
+
+// localAddrMatch reports whether a socket's local address a is one a
+// listener on want accepts connections on.
+func localAddrMatch(want, a netip.Addr) bool {
+	want = want.Unmap()
+	switch {
+	case !want.IsUnspecified():
+		return a == want
+	case want.Is4():
+		return a.Is4()
 	}
 	return true
 }

@@ -62,7 +62,9 @@ type Config struct {
 	// whose handling of the body matters; 0 or less: the one line alone.
 	BodySize int
 	// Hang makes "/" never answer: each request waits until its client
-	// leaves or Close cancels it, like a stuck backend.
+	// leaves (or closes its sending side: no answer is coming, so the
+	// connection is closed without one) or Close cancels it, like a stuck
+	// backend.
 	Hang bool
 	// Metrics serves Prometheus metrics on /metrics (see Registry).
 	Metrics bool

@@ -7,8 +7,10 @@
 // program's, from http.Server.ConnState (new, active, idle, closed) and its
 // own in-flight handler count, and the kernel's, from a census of the
 // sockets on its listening port by TCP state (package netstat). It notices
-// a client that leaves before the answer, logs who left after how long and
-// counts it.
+// a client that leaves before the answer (it resets the connection, or the
+// answer cannot be written), logs who left after how long and counts it. A
+// client that only shuts down its sending side still reads, and gets its
+// answer after the delay.
 //
 // It also stands up to clients that misbehave: connections whose headers
 // do not arrive within ReadHeaderTimeout (slowloris, silent connections)

@@ -233,7 +233,7 @@ func TestMaxConnsRefusesPastTheLimit(t *testing.T) {
 	assert.Contains(t, st.Line(), "refused=1")
 	assert.Contains(t, log.String(), "full: 5 connections open, the -max-conns limit is 5")
 
-	require.NoError(t, held[0].Close())
+	reset(t, held[0]) // a FIN alone would hold the slot until the answer: a half-closed client still reads
 	require.Eventually(t, func() bool {
 		resp, err := c.Get(s.URL() + "ping")
 		drain(resp, err)
@@ -280,7 +280,7 @@ func TestRunReportsGuards(t *testing.T) {
 	waitLog(t, &log, func(l string) bool { return strings.Contains(l, "in-flight=1") })
 	assert.Contains(t, rawRead(t, rawDial(t, addr, "")), "503 Service Unavailable")
 	waitLog(t, &log, func(l string) bool { return strings.Contains(l, "refused=1") })
-	a.Close()
+	reset(t, a)
 	waitLog(t, &log, func(l string) bool { return strings.Contains(l, "open=0") && strings.Contains(l, "client-gone=1") })
 	assert.Empty(t, rawRead(t, rawDial(t, addr, "")), "a silent connection is closed without an answer")
 	waitLog(t, &log, func(l string) bool { return strings.Contains(l, "refused=1 header-timeouts=1") })
@@ -311,6 +311,14 @@ func rawDial(t *testing.T, addr, send string) net.Conn {
 	_, err = io.WriteString(c, send)
 	require.NoError(t, err)
 	return c
+}
+
+// reset closes c with a reset (SO_LINGER 0) instead of a FIN: the server
+// knows at once that the client is gone.
+func reset(t *testing.T, c net.Conn) {
+	t.Helper()
+	require.NoError(t, c.(*net.TCPConn).SetLinger(0))
+	require.NoError(t, c.Close())
 }
 
 func rawRead(t *testing.T, c net.Conn) string {

@@ -11,6 +11,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/leaklab/leaklab/internal/oslimits"
 )
 
 // Defaults of the guards against hostile peers.
@@ -40,9 +42,10 @@ const (
 // with "too many open files" and leaves them waiting in the kernel's
 // queue. It is 0 (no cap) when the limit cannot be read or is unlimited.
 func DefaultMaxConns() int {
-	n := openFilesLimit()
+	l, err := oslimits.OpenFiles()
+	n := l.Soft
 	switch {
-	case n == 0 || n > math.MaxInt32:
+	case err != nil || n == 0 || n > math.MaxInt32:
 		return 0
 	case n <= 2*reservedFiles:
 		return int(n / 2)

@@ -2,8 +2,13 @@
 
 package server
 
-import "errors"
+import (
+	"fmt"
+	"runtime"
+)
 
+// setReusePort fails outside Linux, where SO_REUSEPORT does not spread
+// connections over the sockets that share a port.
 func setReusePort(uintptr) error {
-	return errors.New("SO_REUSEPORT sharing of a port is only supported on Linux here; run one server per port")
+	return fmt.Errorf("SO_REUSEPORT sharing of a port (ReusePort) is not supported on %s, only on Linux; run one server per port", runtime.GOOS)
 }

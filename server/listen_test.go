@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"runtime"
 	"testing"
 	"time"
 
@@ -10,6 +11,14 @@ import (
 )
 
 func TestReusePortSharesAPort(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		cfg := server.DefaultConfig()
+		cfg.Addr, cfg.ReusePort = "127.0.0.1:0", true
+		err := server.New(cfg).Start()
+		require.Error(t, err)
+		assert.Contains(t, err.Error(), "not supported on "+runtime.GOOS)
+		return
+	}
 	first := start(t, func(c *server.Config) { c.ReusePort = true })
 	addr := first.Addr().String()
 

@@ -51,6 +51,7 @@ func New(cfg Config) *Server {
 	s.hs = &http.Server{
 		Handler:           s.routes(),
 		ConnState:         s.connState,
+		ConnContext:       connContext,
 		MaxHeaderBytes:    cfg.MaxHeaderBytes,
 		IdleTimeout:       cfg.IdleTimeout,
 		ReadHeaderTimeout: cfg.ReadHeaderTimeout,

@@ -5,17 +5,18 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/netip"
 	"os"
 	"runtime"
 	"runtime/metrics"
 	"time"
 
+	"github.com/leaklab/leaklab/internal/oslimits"
 	"github.com/leaklab/leaklab/netstat"
-	"github.com/shirou/gopsutil/v3/process"
 )
 
 // Stats is the server's state: the program's view of its connections next
-// to the kernel's view of the sockets on its port.
+// to the kernel's view of its own sockets on its address and port.
 type Stats struct {
 	Addr          string  `json:"addr"`
 	UptimeSeconds float64 `json:"uptime_seconds"`
@@ -23,9 +24,14 @@ type Stats struct {
 	Conns ConnCounts `json:"connections"`
 	// InFlight is the number of "/" handlers waiting to answer.
 	InFlight int64 `json:"in_flight"`
-	// Served counts answered "/" requests.
+	// Served counts answered "/" requests: the answer was written to the
+	// connection. A client that closed its socket with a FIN cannot be
+	// told from one that only shut down its sending side until the answer
+	// is written, so both are answered.
 	Served int64 `json:"served"`
-	// ClientGone counts "/" requests whose client left before the answer.
+	// ClientGone counts "/" requests whose client is known to be gone:
+	// it reset the connection before the answer, or the answer could not
+	// be written.
 	ClientGone int64 `json:"client_gone"`
 	// MaxConns is the cap on open connections (Config.MaxConns); 0: none.
 	MaxConns int `json:"max_conns"`
@@ -36,8 +42,9 @@ type Stats struct {
 	// headers did not arrive within ReadHeaderTimeout: trickled headers,
 	// or nothing sent at all.
 	HeaderTimeouts int64 `json:"header_timeouts"`
-	// Kernel counts the server side sockets of its port by TCP state (the
-	// listener excluded), TIME_WAIT included.
+	// Kernel counts the server side sockets of its listening address and
+	// port that this process owns, by TCP state (the listener excluded),
+	// TIME_WAIT (which has no owner) included.
 	Kernel netstat.StateCounts `json:"kernel"`
 	// KernelError says why the census failed, if it did.
 	KernelError string `json:"kernel_error,omitempty"`
@@ -84,12 +91,24 @@ func (s *Server) Stats(ctx context.Context) Stats {
 	}
 	st.MaxConns, st.Refused, st.HeaderTimeouts = s.cfg.MaxConns, s.guard.refused.Load(), s.guard.headerTimeouts.Load()
 	st.Memory = readMemory(st.Conns.Open, s.baseline) // before the census and its garbage
-	snap, err := netstat.Take(ctx, netstat.Selector{LocalPort: s.Port()})
+	// The server counts its own sockets with gopsutil, on every OS.
+	snap, err := netstat.TakeWith(ctx, s.kernelSelector(), netstat.Options{Engine: netstat.EngineGopsutil})
 	if err != nil {
 		st.KernelError = err.Error()
 	}
 	st.Kernel = snap.Counts().Server
 	return st
+}
+
+// kernelSelector chooses the server's own sockets: those on its listening
+// address (every address for a wildcard listener) and port that this
+// process owns, and those without an owner (TIME_WAIT) on that address and
+// port. Another process's server on the same port at another address, or
+// sharing it by SO_REUSEPORT, is not counted.
+func (s *Server) kernelSelector() netstat.Selector {
+	a := s.Addr()
+	ip, _ := netip.AddrFromSlice(a.IP) // a listener's IP always converts
+	return netstat.Selector{Pid: int32(os.Getpid()), LocalPort: uint16(a.Port), LocalAddr: ip.Unmap()}
 }
 
 // readMemory reads the process's memory and divides it, and its growth
@@ -103,11 +122,7 @@ func readMemory(open int, base Memory) Memory {
 	if live[0].Value.Kind() == metrics.KindUint64 {
 		m.LiveHeapBytes = live[0].Value.Uint64()
 	}
-	if p, err := process.NewProcess(int32(os.Getpid())); err == nil {
-		if mi, err := p.MemoryInfo(); err == nil {
-			m.RSSBytes = mi.RSS
-		}
-	}
+	m.RSSBytes = oslimits.RSS()
 	if open > 0 {
 		n := uint64(open)
 		m.RSSPerConnBytes = m.RSSBytes / n

@@ -1,7 +1,9 @@
 package server
 
 import (
+	"context"
 	"errors"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -29,14 +31,57 @@ type watchedConn struct {
 	state     atomic.Int32 // http.ConnState, from the ConnState hook
 	deadlines atomic.Int32 // read deadlines set since the state became Idle
 	timedOut  atomic.Bool  // a header timeout was counted
+	readErr   atomic.Value // readError: the first read error, deadlines aside
 	closeOnce sync.Once
+}
+
+// readError boxes an error for atomic.Value, which wants one concrete type.
+type readError struct{ err error }
+
+// connKey is the context key under which ConnContext stores the
+// connection of a request.
+type connKey struct{}
+
+// connContext is the http.Server.ConnContext hook: it makes the
+// connection reachable from its requests.
+func connContext(ctx context.Context, c net.Conn) context.Context {
+	return context.WithValue(ctx, connKey{}, c)
+}
+
+// readErrorOf is the first read error of the request's connection, or
+// nil.
+func readErrorOf(r *http.Request) error {
+	c, ok := r.Context().Value(connKey{}).(*watchedConn)
+	if !ok {
+		return nil
+	}
+	re, _ := c.readErr.Load().(readError)
+	return re.err
+}
+
+// sentFIN reports whether the request's connection ended its reads with
+// io.EOF: the client closed its sending side, and may still read.
+func sentFIN(r *http.Request) bool { return errors.Is(readErrorOf(r), io.EOF) }
+
+// readErrOf says the connection's read error for a log line.
+func readErrOf(r *http.Request) string {
+	if err := readErrorOf(r); err != nil {
+		return err.Error()
+	}
+	return "no read error seen"
 }
 
 // Read reads from the connection and notes a header timeout.
 func (c *watchedConn) Read(p []byte) (int, error) {
 	n, err := c.Conn.Read(p)
-	if err != nil && errors.Is(err, os.ErrDeadlineExceeded) && c.awaitingHeaders() && !c.timedOut.Swap(true) {
-		c.l.headerTimeouts.Add(1)
+	switch {
+	case err == nil:
+	case errors.Is(err, os.ErrDeadlineExceeded):
+		if c.awaitingHeaders() && !c.timedOut.Swap(true) {
+			c.l.headerTimeouts.Add(1)
+		}
+	default:
+		c.readErr.CompareAndSwap(nil, readError{err})
 	}
 	return n, err
 }

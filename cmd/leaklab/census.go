@@ -12,6 +12,7 @@ import (
 // censusFlags is the parsed command line of census.
 type censusFlags struct {
 	sel    netstat.Selector
+	opts   netstat.Options
 	watch  time.Duration
 	format string
 }
@@ -22,19 +23,20 @@ func runCensus(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	if f.watch == 0 {
-		return censusOnce(ctx, f.sel, f.format, stdout)
+		return censusOnce(ctx, f.sel, f.opts, f.format, stdout)
 	}
-	return censusWatch(ctx, f.sel, f.watch, f.format, stdout)
+	return censusWatch(ctx, f.sel, f.opts, f.watch, f.format, stdout)
 }
 
 // parseCensus parses and checks the flags.
 func parseCensus(args []string, stderr io.Writer) (censusFlags, error) {
 	var f censusFlags
-	fs := newFlagSet("census", "-port 8080 [-pid N] [-watch 1s] [-format table|json]", stderr)
+	fs := newFlagSet("census", "-port 8080 [-pid N] [-watch 1s] [-format table|json] [-engine netlink|gopsutil]", stderr)
 	port := fs.Int("port", 0, "select both ends of connections to this `port` (server side: local port, client side: remote port); counts TIME_WAIT")
 	pid := fs.Int("pid", 0, "select the sockets of this process `id` (with -port, plus that port's ownerless TIME_WAIT sockets)")
 	fs.DurationVar(&f.watch, "watch", 0, "print one line every `interval` until Ctrl-C (0: print once)")
 	fs.StringVar(&f.format, "format", "table", "output `format`: table or json")
+	engine := fs.String("engine", "auto", "census `engine`: netlink (Linux: the kernel filters), gopsutil (/proc/net/tcp) or auto (netlink on Linux, else gopsutil)")
 	if err := parseFlags(fs, args); err != nil {
 		return f, err
 	}
@@ -52,6 +54,11 @@ func parseCensus(args []string, stderr io.Writer) (censusFlags, error) {
 	case f.format != "table" && f.format != "json":
 		return f, usagef("unknown -format %q; use table or json", f.format)
 	}
+	e, err := netstat.ParseEngine(*engine)
+	if err != nil {
+		return f, usagef("-engine: %v", err)
+	}
+	f.opts = netstat.Options{Engine: e, SkipOwners: true} // the counts need no owners
 	f.sel = netstat.Selector{Port: uint16(*port), Pid: int32(*pid)}
 	return f, nil
 }
@@ -59,8 +66,8 @@ func parseCensus(args []string, stderr io.Writer) (censusFlags, error) {
 // minWatch is the shortest -watch period.
 const minWatch = 10 * time.Millisecond
 
-func censusOnce(ctx context.Context, sel netstat.Selector, format string, stdout io.Writer) error {
-	snap, err := netstat.Take(ctx, sel)
+func censusOnce(ctx context.Context, sel netstat.Selector, opts netstat.Options, format string, stdout io.Writer) error {
+	snap, err := netstat.TakeWith(ctx, sel, opts)
 	if err != nil {
 		return err
 	}
@@ -74,11 +81,11 @@ func censusOnce(ctx context.Context, sel netstat.Selector, format string, stdout
 	return err
 }
 
-func censusWatch(ctx context.Context, sel netstat.Selector, every time.Duration, format string, stdout io.Writer) error {
+func censusWatch(ctx context.Context, sel netstat.Selector, opts netstat.Options, every time.Duration, format string, stdout io.Writer) error {
 	t := time.NewTicker(every)
 	defer t.Stop()
 	for {
-		snap, err := netstat.Take(ctx, sel)
+		snap, err := netstat.TakeWith(ctx, sel, opts)
 		if ctx.Err() != nil {
 			return nil // Ctrl-C: stop between lines
 		}

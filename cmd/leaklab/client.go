@@ -8,12 +8,12 @@ import (
 	"sort"
 	"strings"
 	"sync/atomic"
-	"syscall"
 	"time"
 
 	"github.com/leaklab/leaklab/capacity"
 	"github.com/leaklab/leaklab/clients"
 	"github.com/leaklab/leaklab/internal/neterr"
+	"github.com/leaklab/leaklab/internal/oslimits"
 	"github.com/leaklab/leaklab/netstat"
 )
 
@@ -173,22 +173,21 @@ func printClientSummary(w io.Writer, r clients.Result, port uint16) {
 // ephemeral ports".
 func printLimits(w io.Writer, r clients.Result) {
 	if r.ErrorsByCause[neterr.TooManyFiles] > 0 {
-		var l syscall.Rlimit
-		if err := syscall.Getrlimit(syscall.RLIMIT_NOFILE, &l); err == nil {
-			fmt.Fprintf(w, "  open-files limit of this process: %d (hard limit %d); every socket is one open file; %s\n", l.Cur, l.Max, raiseAdvice(l))
+		if l, err := oslimits.OpenFiles(); err == nil {
+			fmt.Fprintf(w, "  open-files limit of this process: %d (hard limit %d); every socket is one open file; %s\n", l.Soft, l.Hard, raiseAdvice(l))
 		}
 	}
 	if r.ErrorsByCause[neterr.NoPorts] > 0 {
 		if ports, err := capacity.ReadPortRange(); err == nil {
-			fmt.Fprintf(w, "  ephemeral port range: %s, the most connections from one address to one server port (sysctl net.ipv4.ip_local_port_range)\n", ports)
+			fmt.Fprintf(w, "  ephemeral port range: %s, the most connections from one address to one server port (%s)\n", ports, oslimits.PortsSource)
 		}
 	}
 }
 
 // raiseAdvice says how to raise an open-files limit.
-func raiseAdvice(l syscall.Rlimit) string {
-	if l.Cur < l.Max {
-		return fmt.Sprintf("ulimit -n %d raises it in this shell", l.Max)
+func raiseAdvice(l oslimits.Files) string {
+	if l.Soft < l.Hard {
+		return fmt.Sprintf("ulimit -n %d raises it in this shell", l.Hard)
 	}
 	return "raise the hard limit (ulimit -Hn as root, or /etc/security/limits.conf)"
 }

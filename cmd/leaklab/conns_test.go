@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/leaklab/leaklab/capacity"
+	"github.com/leaklab/leaklab/internal/oslimits"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -64,11 +65,11 @@ func holdListener(t *testing.T) (addr string, accepted func() int) {
 }
 
 func TestConnsUsageErrorsExit2(t *testing.T) {
-	var rl syscall.Rlimit
-	require.NoError(t, syscall.Getrlimit(syscall.RLIMIT_NOFILE, &rl))
+	rl, err := oslimits.OpenFiles()
+	require.NoError(t, err)
 	ports, err := capacity.ReadPortRange()
 	require.NoError(t, err)
-	tooMany := fmt.Sprint(rl.Max + 1)
+	tooMany := fmt.Sprint(rl.Hard + 1)
 	cases := []struct {
 		args []string
 		want string

@@ -50,7 +50,7 @@ func flagError(fs *flag.FlagSet, err error) error {
 
 // fieldOfFlag names the config fields whose flag is not the field's name
 // in kebab case.
-var fieldOfFlag = map[string]string{"source": "Sources", "rst": "Reset"}
+var fieldOfFlag = map[string]string{"source": "Sources", "rst": "Reset", "pprof": "PprofURL"}
 
 // flagNames maps the Go name of each config field to the flag of fs that
 // sets it: -max-header-bytes sets MaxHeaderBytes.

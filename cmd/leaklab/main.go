@@ -35,6 +35,7 @@ var commands = []command{
 	{"client", "run the faulty or the fixed client against a server, with live socket counts", runClient},
 	{"compare", "run a faulty and a fixed client side by side and print what leaked", runCompare},
 	{"conns", "open and hold many connections: how many a server holds, and what each costs", runConns},
+	{"doctor", "watch any process's sockets and say which peer leaks, how fast, why, and which lesson explains it", runDoctor},
 	{"report", "draw a run saved by compare -out: an HTML page with charts, CSV, or the table and chart", runReport},
 	{"server", "run the slow keep-alive HTTP server that counts its own sockets", runServer},
 	{"vet", "find the leak catalogue in source: go vet's output, exit 1 on a finding", runVet},

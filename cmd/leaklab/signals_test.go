@@ -1,3 +1,5 @@
+//go:build unix
+
 package main
 
 import (
@@ -102,7 +104,7 @@ func sendHeld(t *testing.T, port uint16, n int) <-chan int {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			resp, err := (&http.Client{Transport: tr, Timeout: exitTimeout}).Get(fmt.Sprintf("http://127.0.0.1:%d/?delay=2s", port))
+			resp, err := (&http.Client{Transport: tr, Timeout: exitTimeout}).Get(fmt.Sprintf("http://127.0.0.1:%d/?delay=5s", port))
 			if err != nil {
 				codes <- 0
 				return

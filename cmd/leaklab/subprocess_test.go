@@ -1,3 +1,5 @@
+//go:build unix
+
 package main
 
 import (
@@ -13,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/leaklab/leaklab/internal/oslimits"
 	"github.com/leaklab/leaklab/netstat"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -33,7 +36,7 @@ func init() {
 	if n := os.Getenv(nofileEnv); n != "" {
 		limit, err := strconv.ParseUint(n, 10, 64)
 		if err == nil {
-			err = syscall.Setrlimit(syscall.RLIMIT_NOFILE, &syscall.Rlimit{Cur: limit, Max: limit})
+			err = oslimits.SetOpenFiles(oslimits.Files{Soft: limit, Hard: limit})
 		}
 		if err != nil {
 			os.Stderr.WriteString("leaklab test: cannot lower the open-files limit to " + n + ": " + err.Error() + "\n")

@@ -50,3 +50,20 @@ func benchmarkSample(b *testing.B, opts []Option) {
 	}
 	b.ReportMetric(float64(len(s.open)), "sockets")
 }
+
+// BenchmarkPassingCheck measures a whole check that passes, as a test
+// pays for it at its end: Find on the client side of a server that is
+// listening, with nothing left open (the connection's client end closed).
+func BenchmarkPassingCheck(b *testing.B) {
+	p, err := loopback.Open(1)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer p.Close()
+	p.CloseClients()
+	for b.Loop() {
+		if err := Find(RemotePort(p.Port())); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"testing"
@@ -69,7 +70,7 @@ func startServer(t *testing.T, h http.HandlerFunc) (*httptest.Server, uint16) {
 	}
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
-	return srv, sockcheck.PortOf(srv.Listener.Addr())
+	return srv, uint16(sockcheck.PortOf(srv))
 }
 
 // closingHandler answers with "Connection: close", so the server closes
@@ -97,3 +98,38 @@ func waitForState(t *testing.T, sel netstat.Selector, state string, count int) {
 }
 
 func lines(s string) []string { return strings.Split(s, "\n") }
+
+// fakeTB is the part of testing.TB that NewServer and Track use. It keeps
+// failures and output, and runs the cleanups, last first, when told.
+type fakeTB struct {
+	recordingT
+	out      strings.Builder
+	failed   bool
+	cleanups []func()
+}
+
+func (f *fakeTB) Cleanup(fn func()) { f.cleanups = append(f.cleanups, fn) }
+func (f *fakeTB) Output() io.Writer { return &f.out }
+func (f *fakeTB) Fail()             { f.failed = true }
+
+// cleanup runs the cleanups as testing does when the test ends.
+func (f *fakeTB) cleanup() {
+	for i := len(f.cleanups) - 1; i >= 0; i-- {
+		f.cleanups[i]()
+	}
+	f.cleanups = nil
+}
+
+// failures returns everything reported, by Errorf or through Output.
+func (f *fakeTB) failures() string {
+	return strings.Join(append(f.take(), f.out.String()), "")
+}
+
+func sprintf(format string, args ...any) string { return fmt.Sprintf(format, args...) }
+
+// gcPercent reads the garbage collector's setting without changing it.
+func gcPercent() int {
+	p := debug.SetGCPercent(-1)
+	debug.SetGCPercent(p)
+	return p
+}

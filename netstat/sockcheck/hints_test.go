@@ -53,7 +53,30 @@ func TestDiagnoseNamesTheLikelyCause(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			assert.Equal(t, tc.want, diagnose(tc.sockets))
+			assert.Equal(t, tc.want, diagnose(tc.sockets, unknown))
+		})
+	}
+}
+
+// What a check knows beyond the sockets tells the causes of a server-side
+// CLOSE_WAIT apart.
+func TestDiagnoseUsesWhatTheCheckKnows(t *testing.T) {
+	closeWait := socket(netstat.SideServer, netstat.CloseWait, "127.0.0.1:8080", "127.0.0.1:50001")
+	open := []netstat.Socket{closeWait}
+	hijacked := func(k conn) bool { return k == connOf(closeWait) }
+	cases := []struct {
+		name string
+		f    facts
+		want symptom
+	}{
+		{"another process", unknown, serverCloseWait},
+		{"a handler is running", facts{handlers: 2}, handlerAfterLeft},
+		{"no handler is running", facts{handlers: 0}, connNeverClosed},
+		{"hijacked, as Track knows", facts{hijacked: hijacked, handlers: 1}, hijackedOpen},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			assert.Equal(t, map[symptom]string{tc.want: "1 CLOSE_WAIT server side"}, diagnose(open, tc.f))
 		})
 	}
 }

@@ -22,8 +22,36 @@ func report(headline string, c *config, r *record, s sample) string {
 	peak, _ := r.snapshot()
 	fmt.Fprintf(&b, "peak: %s at %s, %v after the check started\n",
 		plural(len(peak.open), "socket"), peak.taken.Format("15:04:05.000"), roundMs(peak.taken.Sub(r.start)))
-	writeHints(&b, s.open)
+	writeHints(&b, s.open, c.facts(s.open))
+	if c.wholeProcess() && !c.afterTests {
+		b.WriteString("note: the selection covers the whole process: tests that run in parallel (t.Parallel) share it, " +
+			"so their sockets count too; select this test's own server: srv := sockcheck.NewServer(t, handler), " +
+			"or sockcheck.RemotePort(sockcheck.PortOf(srv))\n")
+	}
 	return strings.TrimSuffix(b.String(), "\n")
+}
+
+// wholeProcess reports whether the selection names no port and no address:
+// every socket of the process, whoever opened it.
+func (c *config) wholeProcess() bool {
+	return len(c.ports()) == 0 && !c.sel.Addr.IsValid()
+}
+
+// facts gathers what the hints need beyond the sockets: which are
+// hijacked (Track knows) and, when the server's end of a connection is in
+// CLOSE_WAIT in this process, whether a handler is still running.
+func (c *config) facts(open []netstat.Socket) facts {
+	f := facts{hijacked: c.hijacked, handlers: -1}
+	if c.sel.Pid != netstat.Self().Pid {
+		return f
+	}
+	for _, k := range open {
+		if k.Side == netstat.SideServer && k.State == netstat.CloseWait {
+			f.handlers = handlersRunning()
+			break
+		}
+	}
+	return f
 }
 
 func writeSockets(b *strings.Builder, s sample) {
@@ -46,8 +74,8 @@ func age(seen time.Duration) string {
 	return fmt.Sprintf("seen open for %v", roundMs(seen))
 }
 
-func writeHints(b *strings.Builder, open []netstat.Socket) {
-	found := diagnose(open)
+func writeHints(b *strings.Builder, open []netstat.Socket, f facts) {
+	found := diagnose(open, f)
 	for _, s := range symptomOrder {
 		if evidence, ok := found[s]; ok {
 			fmt.Fprintf(b, "hint: %s: %s\n", evidence, hints[s])

@@ -17,18 +17,21 @@ type sample struct {
 	// firstSeen says since when each open socket has been seen without a
 	// break, by this check or watcher.
 	firstSeen map[conn]time.Time
+	// listening holds the ports with a listener in the census read, when
+	// it read every socket of the process; nil when it did not.
+	listening map[uint16]bool
 }
 
 // takeSample reads the sockets the configuration selects, less the ignored
 // ones and listeners.
 func takeSample(ctx context.Context, c *config) (sample, error) {
-	snap, err := census(ctx, c.sel)
+	snap, listening, err := census(ctx, c.sel, c.take)
 	if err != nil {
 		return sample{}, fmt.Errorf("sockcheck: %w", err)
 	}
-	s := sample{taken: snap.Taken}
+	s := sample{taken: snap.Taken, listening: listening}
 	for _, k := range snap.Sockets {
-		if k.Side != netstat.SideListen && !c.ignored[connOf(k)] {
+		if k.Side != netstat.SideListen && !c.ignored[connOf(k)] && (c.skip == nil || !c.skip(k)) {
 			s.open = append(s.open, k)
 		}
 	}
@@ -45,15 +48,23 @@ var ownedStates = []string{netstat.Established, netstat.CloseWait, netstat.SynSe
 // selected, so as to count sockets without an owner; when the states
 // counted always have one, the census of the pid alone, selected by port
 // in memory, gives the same sockets at the cost of a census by pid.
-func census(ctx context.Context, sel netstat.Selector) (netstat.Snapshot, error) {
+// It also returns the ports the process listens on, when it read them.
+func census(ctx context.Context, sel netstat.Selector, o netstat.Options) (netstat.Snapshot, map[uint16]bool, error) {
 	if sel.Pid == 0 || !allOwned(sel.States) {
-		return netstat.Take(ctx, sel)
+		snap, err := netstat.TakeWith(ctx, sel, o)
+		return snap, nil, err
 	}
-	snap, err := netstat.Take(ctx, netstat.Selector{Pid: sel.Pid})
+	snap, err := netstat.TakeWith(ctx, netstat.Selector{Pid: sel.Pid}, o)
 	if err != nil {
-		return snap, err
+		return snap, nil, err
 	}
-	return snap.Select(sel), nil
+	listening := map[uint16]bool{}
+	for _, k := range snap.Sockets {
+		if k.State == netstat.Listen {
+			listening[k.Local.Port()] = true
+		}
+	}
+	return snap.Select(sel), listening, nil
 }
 
 func allOwned(states []string) bool {
@@ -109,8 +120,9 @@ func (r *record) snapshot() (peak, last sample) {
 // configured interval, until done accepts a sample or one is taken at or
 // after the deadline; it returns the last sample. It takes at least two,
 // so that a census slower than the deadline cannot fail on a socket that
-// was closing while it ran.
-func poll(ctx context.Context, c *config, r *record, deadline time.Time, done func(sample) bool) (sample, error) {
+// was closing while it ran. first, when not nil, judges the first sample
+// before anything else.
+func poll(ctx context.Context, c *config, r *record, deadline time.Time, done func(sample) bool, first func(context.Context, sample) error) (sample, error) {
 	pause := firstRetry
 	for taken := 1; ; taken++ {
 		s, err := takeSample(ctx, c)
@@ -118,6 +130,11 @@ func poll(ctx context.Context, c *config, r *record, deadline time.Time, done fu
 			return s, err
 		}
 		s = r.add(s)
+		if taken == 1 && first != nil {
+			if err := first(ctx, s); err != nil {
+				return s, err
+			}
+		}
 		if done(s) || !s.taken.Before(deadline) && taken >= 2 {
 			return s, nil
 		}

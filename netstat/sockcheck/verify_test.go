@@ -3,6 +3,9 @@ package sockcheck_test
 import (
 	"context"
 	"fmt"
+	"net"
+	"net/netip"
+	"net/url"
 	"os"
 	"regexp"
 	"strconv"
@@ -162,11 +165,75 @@ func TestFindReportsWhatToFix(t *testing.T) {
 	}
 }
 
+// PortOf takes what a test has in hand for a server.
 func TestPortOf(t *testing.T) {
 	srv, port := startServer(t, nil)
-	assert.Equal(t, srv.Listener.Addr().String(), fmt.Sprintf("127.0.0.1:%d", port))
-	assert.PanicsWithValue(t, `sockcheck.PortOf("/tmp/x.sock"): not a TCP host:port address; pass a TCP listener's Addr()`,
+	want := int(port)
+	u, err := url.Parse(srv.URL)
+	require.NoError(t, err)
+	for name, v := range map[string]any{
+		"server": srv, "URL": srv.URL, "*url.URL": u, "listener": srv.Listener, "net.Addr": srv.Listener.Addr(),
+		"host:port": srv.Listener.Addr().String(), "netip.AddrPort": netip.MustParseAddrPort(srv.Listener.Addr().String()),
+	} {
+		assert.Equal(t, want, sockcheck.PortOf(v), name)
+	}
+	assert.Equal(t, 8080, sockcheck.PortOf("[::1]:8080"))
+	assert.Equal(t, 443, sockcheck.PortOf("https://example.com/x"), "the scheme's port")
+	assert.PanicsWithValue(t, `sockcheck.PortOf(sockcheck_test.unixAddr "/tmp/x.sock"): no TCP port in it; pass an *httptest.Server, its URL or its Listener.Addr()`,
 		func() { sockcheck.PortOf(unixAddr("/tmp/x.sock")) })
+	assert.PanicsWithValue(t, `sockcheck.PortOf("localhost"): no TCP port in it; pass an *httptest.Server, its URL or its Listener.Addr()`,
+		func() { sockcheck.PortOf("localhost") })
+	assert.Panics(t, func() { sockcheck.PortOf(42) }, "an int is a port already: pass it to RemotePort")
+}
+
+// Ports and pids go in as ints, as the net and os packages give them, or
+// as any other integer type; addresses as net.IP, netip.Addr or strings.
+func TestOptionsTakeWhatATestHas(t *testing.T) {
+	p := openPairs(t, 1)
+	tcp := p.Listener.Addr().(*net.TCPAddr)
+	leaks := [][]sockcheck.Option{
+		{sockcheck.RemotePort(tcp.Port)},
+		{sockcheck.RemotePort(p.Port())},
+		{sockcheck.RemotePort(sockcheck.PortOf(p.Listener))},
+		{sockcheck.RemotePort(tcp.Port), sockcheck.Pid(os.Getpid())},
+		{sockcheck.RemotePort(tcp.Port), sockcheck.Pid(int32(pid)), sockcheck.Addr(net.ParseIP("127.0.0.1"))},
+		{sockcheck.RemotePort(tcp.Port), sockcheck.Addr(tcp.IP)},
+		{sockcheck.RemotePort(tcp.Port), sockcheck.Addr(netip.MustParseAddr("127.0.0.1"))},
+		{sockcheck.RemotePort(tcp.Port), sockcheck.Addr("127.0.0.1")},
+		{sockcheck.LocalPort(tcp.Port)},
+		{sockcheck.Port(uint64(tcp.Port))},
+	}
+	for i, opts := range leaks {
+		err := sockcheck.Find(append(opts, sockcheck.Timeout(10*time.Millisecond))...)
+		if assert.Error(t, err, "selection %d sees the open connection", i) {
+			assert.Contains(t, err.Error(), "still open", "selection %d", i)
+		}
+	}
+	err := sockcheck.Find(sockcheck.RemotePort(tcp.Port), sockcheck.Addr("::1"), sockcheck.Timeout(10*time.Millisecond))
+	assert.NoError(t, err, "another address selects nothing")
+}
+
+func TestOptionsOutOfRangeSayWhatToPass(t *testing.T) {
+	cases := []struct {
+		opt  sockcheck.Option
+		want string
+	}{
+		{sockcheck.RemotePort(70000), "sockcheck.RemotePort(70000): not a TCP port (1-65535); pass the server's port, e.g. sockcheck.RemotePort(sockcheck.PortOf(srv))"},
+		{sockcheck.LocalPort(-1), "sockcheck.LocalPort(-1): not a TCP port (1-65535)"},
+		{sockcheck.Port(0), "sockcheck.Port(0): not a TCP port (1-65535)"},
+		{sockcheck.Port(uint64(1 << 32)), "sockcheck.Port(4294967296): not a TCP port"},
+		{sockcheck.Pid(-1), "sockcheck.Pid(-1): not a process id; pass os.Getpid() or a pid from ps, or 0 for every process"},
+		{sockcheck.Pid(int64(1) << 40), "sockcheck.Pid(1099511627776): not a process id"},
+		{sockcheck.Addr("localhost"), `sockcheck.Addr(localhost): not an IP address; pass one such as "127.0.0.1", "::1" or net.ParseIP's result`},
+		{sockcheck.Addr(net.IP(nil)), "sockcheck.Addr(<nil>): not an IP address"},
+		{sockcheck.Addr(netip.Addr{}), "sockcheck.Addr(invalid IP): not an IP address"},
+	}
+	for _, tc := range cases {
+		err := sockcheck.Find(tc.opt)
+		if assert.Error(t, err, tc.want) {
+			assert.Contains(t, err.Error(), tc.want)
+		}
+	}
 }
 
 type unixAddr string

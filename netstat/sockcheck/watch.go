@@ -91,7 +91,7 @@ func (w *Watcher) SettlesTo(n int, within time.Duration) bool {
 	}
 	start := time.Now()
 	atMostN := func(s sample) bool { return len(s.open) <= n }
-	last, err := poll(context.Background(), w.c, w.r, start.Add(within), atMostN)
+	last, err := poll(context.Background(), w.c, w.r, start.Add(within), atMostN, w.c.checkListening)
 	if err != nil {
 		w.t.Errorf("%v", err)
 		return false

@@ -1,0 +1,55 @@
+package doctor
+
+import (
+	"context"
+	"os"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/leaklab/leaklab/internal/loopback"
+)
+
+// Sockets of the benchmark: the watched process holds benchPairs
+// loopback connections (both ends: 5,000 sockets) while benchOthers
+// helper processes hold benchPairsEach each (40,000 sockets in all):
+// spread over processes, under the 20,000 open files a process may have.
+const (
+	benchPairs     = 2500
+	benchOthers    = 4
+	benchPairsEach = 5000
+)
+
+// BenchmarkSample is one sample of a watch by pid with 5,000 sockets in
+// the process and 40,000 others in the namespace: "pid" is the census of
+// the process alone (most samples), "pid+time_wait" adds the read of the
+// namespace's TIME_WAIT sockets (once a second at most).
+func BenchmarkSample(b *testing.B) {
+	own, err := loopback.Open(benchPairs)
+	require.NoError(b, err)
+	defer own.Close()
+	for range benchOthers {
+		startChildEnv(b, []string{helperEnv + "=hold", helperTarget + "=" + strconv.Itoa(benchPairsEach)}, osArgs0())
+	}
+	cfg := Config{Pid: int32(os.Getpid())}.WithDefaults()
+	for _, tc := range []struct {
+		name     string
+		timeWait bool
+	}{{"pid", false}, {"pid+time_wait", true}} {
+		b.Run(tc.name, func(b *testing.B) {
+			s := newSampler(cfg, time.Now())
+			s.timeWait = tc.timeWait
+			s.cfg.TimeWaitInterval = 0 // read TIME_WAIT at every sample
+			smp, err := s.take(context.Background())
+			require.NoError(b, err)
+			require.GreaterOrEqual(b, smp.Sockets, 2*benchPairs)
+			for b.Loop() {
+				if _, err := s.take(context.Background()); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

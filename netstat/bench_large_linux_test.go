@@ -1,0 +1,140 @@
+//go:build linux
+
+package netstat_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/netip"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/leaklab/leaklab/netstat"
+)
+
+// BenchmarkCensusLarge measures the census at the scale of a busy
+// machine, each engine beside ss and netstat in the same run, with the
+// connections held by helper processes (see childEnv):
+//
+//   - pid/others=N: the census of one process holding 5,000 connections
+//     (its client ends; a holder has the server ends) while N other TCP
+//     sockets are open, N = 5,000 (the holder's ends alone), 35,000 and
+//     40,000;
+//   - port: the census of the port of a server holding 15,000 connections
+//     (30,000 sockets: its ends and its clients'), with the 40,000-socket
+//     load above also open;
+//   - */process: the whole process, `leaklab census` against ss or netstat
+//     with the same selection.
+//
+// It opens about 25,000 loopback connections, so it runs only when
+// LEAKLAB_BENCH_LARGE=1 (make bench-census).
+func BenchmarkCensusLarge(b *testing.B) {
+	if os.Getenv("LEAKLAB_BENCH_LARGE") != "1" {
+		b.Skip("opens 25,000 loopback connections in helper processes; run with LEAKLAB_BENCH_LARGE=1 (make bench-census)")
+	}
+	leaklab := buildLeaklab(b)
+	_, ds := holdConns(b, 5000, "127.0.0.1")
+	target := ds[0].pid()
+	b.Run("pid/others=5000", func(b *testing.B) { benchPid(b, leaklab, target, 5000) })
+	server, _ := holdConns(b, 15000, "127.0.0.2", "127.0.0.3")
+	b.Run("pid/others=35000", func(b *testing.B) { benchPid(b, leaklab, target, 5000) })
+	holdConns(b, 2500, "127.0.0.4")
+	b.Run("pid/others=40000", func(b *testing.B) { benchPid(b, leaklab, target, 5000) })
+	port := netip.MustParseAddrPort(server.line).Port()
+	b.Run("port/conns=15000", func(b *testing.B) { benchPort(b, leaklab, port, 30000) })
+}
+
+func benchPid(b *testing.B, leaklab string, pid int32, want int) {
+	sel := netstat.Selector{Pid: pid}
+	p := fmt.Sprint(pid)
+	b.Run("netlink", func(b *testing.B) { benchEngine(b, sel, netstat.Options{Engine: netstat.EngineNetlink}, want) })
+	b.Run("gopsutil", func(b *testing.B) { benchEngine(b, sel, netstat.Options{Engine: netstat.EngineGopsutil}, want) })
+	b.Run("leaklab/process", func(b *testing.B) {
+		benchExec(b, nil, want, leaklab, "census", "-pid", p, "-format", "json")
+	})
+	b.Run("ss-tanp/process", func(b *testing.B) { benchExec(b, []byte("pid="+p+","), want, "ss", "-tanpH") })
+	b.Run("netstat-tanp/process", func(b *testing.B) { benchExec(b, []byte(" "+p+"/"), want, "netstat", "-tanp") })
+}
+
+func benchPort(b *testing.B, leaklab string, port uint16, want int) {
+	sel := netstat.Selector{Port: port}
+	p := fmt.Sprint(port)
+	filter := fmt.Sprintf("( sport = :%d or dport = :%d )", port, port)
+	b.Run("netlink", func(b *testing.B) {
+		benchEngine(b, sel, netstat.Options{Engine: netstat.EngineNetlink, SkipOwners: true}, want)
+	})
+	b.Run("netlink-with-owners", func(b *testing.B) { benchEngine(b, sel, netstat.Options{Engine: netstat.EngineNetlink}, want) })
+	b.Run("gopsutil", func(b *testing.B) { benchEngine(b, sel, netstat.Options{Engine: netstat.EngineGopsutil}, want) })
+	b.Run("leaklab/process", func(b *testing.B) {
+		benchExec(b, nil, want, leaklab, "census", "-port", p, "-format", "json")
+	})
+	b.Run("ss/process", func(b *testing.B) { benchExec(b, []byte("ESTAB"), want, "ss", "-Htan", filter) })
+	b.Run("ss-with-owners/process", func(b *testing.B) { benchExec(b, []byte("pid="), want/2, "ss", "-Htanp", filter) })
+	b.Run("netstat-tan/process", func(b *testing.B) { benchExec(b, []byte(":"+p+" "), want, "netstat", "-tan") })
+}
+
+func benchEngine(b *testing.B, sel netstat.Selector, o netstat.Options, want int) {
+	defer reportCPU(b, selfCPU())
+	for b.Loop() {
+		snap, err := netstat.TakeWith(context.Background(), sel, o)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if n := snap.Count("", netstat.Established); n != want {
+			b.Fatalf("%s engine saw %d ESTABLISHED sockets of %s, want %d", o.Engine, n, sel, want)
+		}
+	}
+}
+
+// benchExec runs a command and checks that its output has mark at least
+// want times; with no mark, that the output is the JSON of a census
+// counting want ESTABLISHED sockets.
+func benchExec(b *testing.B, mark []byte, want int, name string, args ...string) {
+	path, err := exec.LookPath(name)
+	if err != nil {
+		b.Skipf("%s not installed; nothing to compare with", name)
+	}
+	var cpu time.Duration
+	defer func() { b.ReportMetric(float64(cpu.Microseconds())/1000/float64(b.N), "cpu-ms/op") }()
+	for b.Loop() {
+		cmd := exec.Command(path, args...)
+		out, err := cmd.Output()
+		if err != nil {
+			b.Fatalf("%s %q: %v", name, args, err)
+		}
+		cpu += cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
+		if mark == nil {
+			checkCensusJSON(b, out, want)
+			continue
+		}
+		if n := bytes.Count(out, mark); n < want {
+			b.Fatalf("%s %q: %d of %q, want %d; output begins %.300q", name, args, n, mark, want, out)
+		}
+	}
+}
+
+// checkCensusJSON checks that out is a census by side and state with want
+// ESTABLISHED sockets over both sides.
+func checkCensusJSON(b *testing.B, out []byte, want int) {
+	var c netstat.Counts
+	if err := json.Unmarshal(out, &c); err != nil {
+		b.Fatalf("census output %.200q: %v", out, err)
+	}
+	if n := c.Server[netstat.Established] + c.Client[netstat.Established]; n != want {
+		b.Fatalf("census saw %d ESTABLISHED sockets, want %d: %s", n, want, out)
+	}
+}
+
+func buildLeaklab(b *testing.B) string {
+	bin := filepath.Join(b.TempDir(), "leaklab")
+	out, err := exec.Command("go", "build", "-o", bin, "github.com/leaklab/leaklab/cmd/leaklab").CombinedOutput()
+	if err != nil {
+		b.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}

@@ -1,0 +1,159 @@
+//go:build linux
+
+package netstat_test
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// The large benchmarks hold tens of thousands of connections, more than
+// one process's 20,000 open files, so helper processes (this test binary
+// again, told its role by childEnv) hold them: a holder accepts and keeps
+// every connection to its listener and prints the listener's address; a
+// dialler opens connections to an address from a source address and
+// prints "ready". Both close every connection with a RST (SO_LINGER 0),
+// leaving no TIME_WAIT behind, and exit when their stdin closes.
+const childEnv = "LEAKLAB_NETSTAT_CHILD"
+
+func init() {
+	if role := os.Getenv(childEnv); role != "" {
+		if err := runChild(role, os.Args[len(os.Args)-1]); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
+}
+
+func runChild(role, arg string) error {
+	var conns []*net.TCPConn
+	var mu sync.Mutex
+	keep := func(c *net.TCPConn) {
+		c.SetLinger(0)
+		mu.Lock()
+		conns = append(conns, c)
+		mu.Unlock()
+	}
+	switch role {
+	case "hold":
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			return err
+		}
+		go func() {
+			for {
+				c, err := ln.Accept()
+				if err != nil {
+					time.Sleep(10 * time.Millisecond)
+					continue
+				}
+				keep(c.(*net.TCPConn))
+			}
+		}()
+		fmt.Println(ln.Addr())
+	case "dial": // arg: "addr n source"
+		f := strings.Fields(arg)
+		n, _ := strconv.Atoi(f[1])
+		if err := dialMany(f[0], n, f[2], keep); err != nil {
+			return err
+		}
+		fmt.Println("ready")
+	default:
+		return fmt.Errorf("unknown role %q", role)
+	}
+	io.Copy(io.Discard, os.Stdin)
+	mu.Lock()
+	defer mu.Unlock()
+	for _, c := range conns {
+		c.Close()
+	}
+	return nil
+}
+
+// dialMany opens n connections to addr from source, 32 at a time.
+func dialMany(addr string, n int, source string, keep func(*net.TCPConn)) error {
+	d := net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(source)}, Timeout: 10 * time.Second}
+	work := make(chan struct{}, n)
+	for range n {
+		work <- struct{}{}
+	}
+	close(work)
+	errs := make(chan error, 32)
+	var wg sync.WaitGroup
+	for range 32 {
+		wg.Go(func() {
+			for range work {
+				c, err := d.Dial("tcp", addr)
+				if err != nil {
+					errs <- err
+					return
+				}
+				keep(c.(*net.TCPConn))
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	return <-errs
+}
+
+// child is a helper process; its first line of output is in line.
+type child struct {
+	cmd   *exec.Cmd
+	stdin io.Closer
+	line  string
+}
+
+func (c *child) pid() int32 { return int32(c.cmd.Process.Pid) }
+
+// startChild starts a helper and waits for its first line; Cleanup stops it.
+func startChild(tb testing.TB, role, arg string) *child {
+	tb.Helper()
+	exe, err := os.Executable()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	cmd := exec.Command(exe, "-test.run=^$", arg)
+	cmd.Env = append(os.Environ(), childEnv+"="+role)
+	cmd.Stderr = os.Stderr
+	stdin, _ := cmd.StdinPipe()
+	stdout, _ := cmd.StdoutPipe()
+	if err := cmd.Start(); err != nil {
+		tb.Fatal(err)
+	}
+	c := &child{cmd: cmd, stdin: stdin}
+	tb.Cleanup(func() { stdin.Close(); cmd.Wait() })
+	line, err := bufio.NewReader(stdout).ReadString('\n')
+	if err != nil {
+		tb.Fatalf("helper %s %q: %v", role, arg, err)
+	}
+	c.line = strings.TrimSpace(line)
+	return c
+}
+
+// holdConns starts a holder and diallers that open n connections to it,
+// split over the given source addresses; it returns the holder and the
+// diallers.
+func holdConns(tb testing.TB, n int, sources ...string) (*child, []*child) {
+	tb.Helper()
+	h := startChild(tb, "hold", "")
+	var ds []*child
+	for i, src := range sources {
+		share := n / len(sources)
+		if i == 0 {
+			share += n % len(sources)
+		}
+		ds = append(ds, startChild(tb, "dial", fmt.Sprintf("%s %d %s", h.line, share, src)))
+	}
+	return h, ds
+}
