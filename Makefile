@@ -15,7 +15,7 @@ DOCS     ?=
 SOAK     ?= 3m
 
 .PHONY: help demo demo-quick catalogue demo-catalogue demo-live demo-report demo-faulty demo-fixed demo-metrics screenshot \
-	test test-short test-browser check-demos docs docs-check docs-tools fuzz soak bench bench-census bench-capacity capacity-40k lint build clean
+	vet-kit test test-short test-browser check-demos docs docs-check docs-tools fuzz soak bench bench-census bench-capacity capacity-40k lint build clean
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -103,11 +103,17 @@ bench-capacity: ## capacity figures for docs/BENCHMARKS.md (about 100 s, thousan
 capacity-40k: build ## hold 40,000 connections to one port: 4 servers (-reuseport), 4 workers, 4 source addresses
 	capacity/scripts/hold40k.sh ./$(BIN)
 
-lint: ## gofmt, go vet, and no tracked file over 1 MB (scripts/check-size.sh)
+lint: ## gofmt, go vet, no tracked file over 1 MB (scripts/check-size.sh), leaklab vet
 	@test -z "$$(gofmt -l .)" || { echo "gofmt needed on:"; gofmt -l .; exit 1; }
 	$(GO) vet ./...
 	scripts/check-size-test.sh
 	scripts/check-size.sh
+	$(GO) run ./cmd/leaklab vet ./...
+
+vet-kit: ## the leak catalogue found in the kit's source: leaklab vet, then go vet -vettool=bin/leaklab-vet
+	$(GO) run ./cmd/leaklab vet ./...
+	$(GO) build -o bin/leaklab-vet ./cmd/leaklab-vet
+	$(GO) vet -vettool=$(CURDIR)/bin/leaklab-vet ./...
 
 clean: ## remove build output
 	rm -rf bin
