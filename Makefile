@@ -18,7 +18,7 @@ HOSTS       ?= 4
 CONNECTIONS ?= 100000
 
 .PHONY: help demo demo-quick catalogue demo-catalogue demo-live demo-report demo-faulty demo-fixed demo-metrics screenshot \
-	test test-short test-browser check-demos docs docs-check docs-tools fuzz soak bench bench-census bench-capacity capacity-40k capacity-hosts lint build clean
+	vet-kit test test-short test-browser check-demos docs docs-check docs-tools fuzz soak bench bench-census bench-capacity capacity-40k capacity-hosts lint build clean
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -110,11 +110,17 @@ capacity-40k: build ## hold 40,000 connections to one port: 4 servers (-reusepor
 capacity-hosts: build ## CONNECTIONS (100000) to one port from HOSTS (4) client hosts in network namespaces, merged; needs root; removes all it made
 	HOSTS=$(HOSTS) CONNECTIONS=$(CONNECTIONS) capacity/scripts/hosts.sh ./$(BIN)
 
-lint: ## gofmt, go vet, and no tracked file over 1 MB (scripts/check-size.sh)
+lint: ## gofmt, go vet, no tracked file over 1 MB (scripts/check-size.sh), leaklab vet
 	@test -z "$$(gofmt -l .)" || { echo "gofmt needed on:"; gofmt -l .; exit 1; }
 	$(GO) vet ./...
 	scripts/check-size-test.sh
 	scripts/check-size.sh
+	$(GO) run ./cmd/leaklab vet ./...
+
+vet-kit: ## the leak catalogue found in the kit's source: leaklab vet, then go vet -vettool=bin/leaklab-vet
+	$(GO) run ./cmd/leaklab vet ./...
+	$(GO) build -o bin/leaklab-vet ./cmd/leaklab-vet
+	$(GO) vet -vettool=$(CURDIR)/bin/leaklab-vet ./...
 
 clean: ## remove build output
 	rm -rf bin

@@ -26,6 +26,7 @@ func (f *faulty) Name() string   { return Faulty }
 func (f *faulty) OpenConns() int { return f.conns.count() }
 
 func (f *faulty) Do(ctx context.Context, url string) Outcome {
+	//leaklab:allow transportpercall the faulty variant of new-client-per-request (docs/01)
 	tr := &http.Transport{DialContext: f.conns.dial} // the bug: one per request
 	f.mu.Lock()
 	f.transports = append(f.transports, tr) // kept only so Close can release them

@@ -54,6 +54,7 @@ func runHelper(mode string) int {
 	for time.Now().Before(deadline) && len(held) < 5000 {
 		switch mode {
 		case "transport-per-request":
+			//leaklab:allow transportpercall the leaking process the doctor must diagnose
 			tr := &http.Transport{Proxy: nil}
 			held = append(held, tr)
 			get(&http.Client{Transport: tr}, target)

@@ -24,6 +24,7 @@ func TestParseGoroutinesOfThisProcess(t *testing.T) {
 	const n = 3
 	var trs []*http.Transport
 	for range n {
+		//leaklab:allow transportpercall idle connections held on purpose for the profile
 		tr := &http.Transport{}
 		trs = append(trs, tr)
 		get(&http.Client{Transport: tr}, srv.URL)

@@ -2,6 +2,8 @@ package netstat_test
 
 import (
 	"context"
+	"net"
+	"net/netip"
 	"os"
 	"strings"
 	"testing"
@@ -78,16 +80,33 @@ func TestTakeByPidSeesOwnSockets(t *testing.T) {
 func TestTimeWaitIsCountedByPortButHasNoPid(t *testing.T) {
 	p := openPairs(t, 4)
 	sel := netstat.Selector{Port: p.Port()}
+	// The port may have served another process a minute ago, whose
+	// TIME_WAIT sockets are still there: count only this test's
+	// connections, by the clients' ends.
+	ends := map[netip.AddrPort]bool{}
+	for _, c := range p.Clients {
+		ends[c.LocalAddr().(*net.TCPAddr).AddrPort()] = true
+	}
+	own := func(s netstat.Snapshot) netstat.Snapshot {
+		kept := s
+		kept.Sockets = nil
+		for _, k := range s.Sockets {
+			if ends[netip.AddrPortFrom(k.Local.Addr().Unmap(), k.Local.Port())] || ends[netip.AddrPortFrom(k.Remote.Addr().Unmap(), k.Remote.Port())] {
+				kept.Sockets = append(kept.Sockets, k)
+			}
+		}
+		return kept
+	}
 	p.CloseClients() // the peer has not closed yet: CLOSE_WAIT on its side
 	snap := waitFor(t, sel, func(s netstat.Snapshot) bool {
-		return s.Count(netstat.SideServer, netstat.CloseWait) == 4
+		return own(s).Count(netstat.SideServer, netstat.CloseWait) == 4
 	})
-	require.Equal(t, 4, snap.Count(netstat.SideServer, netstat.CloseWait), "sockets:\n%v", snap.Sorted())
+	require.Equal(t, 4, own(snap).Count(netstat.SideServer, netstat.CloseWait), "sockets:\n%v", snap.Sorted())
 	p.CloseServers() // the dialled ends closed first: they wait in TIME_WAIT
 	snap = waitFor(t, sel, func(s netstat.Snapshot) bool {
-		return s.Count(netstat.SideClient, netstat.TimeWait) == 4
+		return own(s).Count(netstat.SideClient, netstat.TimeWait) == 4
 	})
-	require.Equal(t, 4, snap.Count(netstat.SideClient, netstat.TimeWait), "sockets:\n%v", snap.Sorted())
+	require.Equal(t, 4, own(snap).Count(netstat.SideClient, netstat.TimeWait), "sockets:\n%v", snap.Sorted())
 	for _, k := range snap.Select(netstat.Selector{States: []string{netstat.TimeWait}}).Sockets {
 		assert.Zero(t, k.Pid, "TIME_WAIT socket %s has no owner", k)
 	}

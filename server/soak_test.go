@@ -220,6 +220,7 @@ func faultyLoop(ctx context.Context, url string, leakCap int, n *soakCounts) {
 			release()
 			n.released.Add(1)
 		}
+		//leaklab:allow transportpercall the faulty client of the soak
 		tr := &http.Transport{}
 		leaked = append(leaked, tr)
 		resp, err := doCtx(ctx, &http.Client{Transport: tr, Timeout: 10 * time.Second}, url)

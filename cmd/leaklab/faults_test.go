@@ -133,6 +133,7 @@ func (o *oneSourcePort) Name() string   { return clients.Faulty }
 func (o *oneSourcePort) OpenConns() int { return int(o.open.Load()) }
 
 func (o *oneSourcePort) Do(ctx context.Context, url string) clients.Outcome {
+	//leaklab:allow transportpercall a faulty client that leaks on purpose
 	tr := &http.Transport{DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
 		c, err := o.dialer.DialContext(ctx, network, addr)
 		if err == nil {

@@ -38,6 +38,7 @@ var commands = []command{
 	{"doctor", "watch any process's sockets and say which peer leaks, how fast, why, and which lesson explains it", runDoctor},
 	{"report", "draw a run saved by compare -out: an HTML page with charts, CSV, or the table and chart", runReport},
 	{"server", "run the slow keep-alive HTTP server that counts its own sockets", runServer},
+	{"vet", "find the leak catalogue in source: go vet's output, exit 1 on a finding", runVet},
 }
 
 // lookup finds a subcommand by name.

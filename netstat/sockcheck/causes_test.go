@@ -61,6 +61,7 @@ func TestVerifyNoneNamesAHandlerThatOutlivedItsClient(t *testing.T) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, srv.URL, nil)
 	require.NoError(t, err)
 	client := newFixedClient()
+	//leaklab:allow bodyclose the request must fail, so there is no body
 	_, err = client.Do(req)
 	require.Error(t, err, "the client gives up")
 	waitForState(t, netstat.Selector{Pid: int32(pid), LocalPort: port}, netstat.CloseWait, 1)

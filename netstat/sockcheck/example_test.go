@@ -63,6 +63,7 @@ func ExampleNewServer() {
 		// A leak: a new Transport per request, whose idle connection
 		// nobody closes.
 		for range 2 {
+			//leaklab:allow transportpercall the leak the example shows
 			tr := &http.Transport{}
 			leaked = append(leaked, tr)
 			get(&http.Client{Transport: tr, Timeout: 5 * time.Second}, srv.URL)
@@ -141,6 +142,7 @@ func ExampleFind() {
 	// connection, and nobody can reuse or close it.
 	var transports []*http.Transport
 	for range 3 {
+		//leaklab:allow transportpercall the leak the example shows
 		tr := &http.Transport{}
 		transports = append(transports, tr)
 		get(&http.Client{Transport: tr, Timeout: 5 * time.Second}, srv.URL)

@@ -1,0 +1,16 @@
+package notimeout_test
+
+import (
+	"testing"
+
+	"go.uber.org/goleak"
+	"golang.org/x/tools/go/analysis/analysistest"
+
+	"github.com/leaklab/leaklab/vet/notimeout"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+func TestAnalyzer(t *testing.T) {
+	analysistest.Run(t, analysistest.TestData(), notimeout.Analyzer, "a")
+}
