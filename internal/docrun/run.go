@@ -10,7 +10,6 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 )
 
@@ -120,7 +119,7 @@ func (r *Runner) Run(ctx context.Context, lines []string, prompt, dropStderr boo
 		b, _ := os.ReadFile(f.Name())
 		return string(b)
 	}
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	newGroup(cmd)
 	if err := cmd.Start(); err != nil {
 		return "", fmt.Errorf("start bash: %w", err)
 	}
@@ -154,9 +153,9 @@ func killGroup(pgid int) (stray bool) {
 	if waitEmpty(pgid, 3*time.Second) {
 		return false
 	}
-	_ = syscall.Kill(-pgid, syscall.SIGTERM)
+	signalGroup(pgid, false)
 	if !waitEmpty(pgid, time.Second) {
-		_ = syscall.Kill(-pgid, syscall.SIGKILL)
+		signalGroup(pgid, true)
 		waitEmpty(pgid, 5*time.Second)
 	}
 	return true
