@@ -100,10 +100,12 @@ trap 'stop_all' EXIT
 start server "$bin" server -addr "127.0.0.1:$port" -delay "$delay" -report-every 2s -shutdown-grace "$grace"
 server=$started
 
-# wait for the server to listen (bounded); stop if it could not start
+# wait for the server to listen (bounded); stop if it could not start.
+# The listener must be the server's own: on a port in use, another
+# process's listener is there before the server has failed and exited.
 for _ in $(seq 50); do
 	running "$server" || break
-	"$bin" census -port "$port" -format json 2>/dev/null | grep -q '"listen":1' && break
+	"$bin" census -port "$port" -pid "$server" -format json 2>/dev/null | grep -q '"listen":1' && break
 	sleep 0.1
 done
 if ! running "$server"; then
