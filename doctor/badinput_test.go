@@ -31,6 +31,7 @@ func TestValidate(t *testing.T) {
 		{"remote pprof", Config{Pid: 1, PprofURL: "http://198.18.0.1:6060"}, `host "198.18.0.1" is not a loopback address`},
 		{"https pprof", Config{Pid: 1, PprofURL: "https://127.0.0.1:6060"}, "not an http:// URL"},
 		{"other path", Config{Pid: 1, PprofURL: "http://127.0.0.1:6060/metrics"}, "does not name net/http/pprof"},
+		{"engine", Config{Pid: 1, Engine: "ss"}, `Engine "ss": is not a census engine; give auto, netlink or gopsutil`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			err := tc.cfg.WithDefaults().Validate()

@@ -10,6 +10,7 @@ import (
 	"github.com/leaklab/leaklab/fielderr"
 	"github.com/leaklab/leaklab/internal/loopback"
 	"github.com/leaklab/leaklab/internal/seconds"
+	"github.com/leaklab/leaklab/netstat"
 )
 
 // Defaults of a watch.
@@ -77,6 +78,9 @@ type Config struct {
 	// last TIME_WAIT counts are carried over. A TIME_WAIT socket lasts
 	// 60 s, so new ones are still all counted.
 	TimeWaitInterval time.Duration `json:"-"`
+	// Engine reads the socket table (netstat.Engine; default "": auto,
+	// netlink on Linux with gopsutil as its fallback, gopsutil elsewhere).
+	Engine netstat.Engine `json:"engine,omitempty"`
 }
 
 // WithDefaults returns the config with zero fields set to their defaults.
@@ -131,6 +135,9 @@ func (c Config) Validate() error {
 		return fielderr.New("PprofTimeout", c.PprofTimeout, "is negative; give a timeout such as 2s")
 	case c.TimeWaitInterval < c.Interval || c.TimeWaitInterval > 30*time.Second:
 		return fielderr.New("TimeWaitInterval", c.TimeWaitInterval, fmt.Sprintf("is not between Interval %v and 30s (a TIME_WAIT socket lasts 60s); give 1s", c.Interval))
+	}
+	if _, err := netstat.ParseEngine(string(c.Engine)); err != nil {
+		return fielderr.New("Engine", string(c.Engine), "is not a census engine; give auto, netlink or gopsutil")
 	}
 	if c.PprofURL != "" {
 		if _, err := goroutineURL(c.PprofURL); err != nil {

@@ -59,7 +59,7 @@ func (s *sampler) take(ctx context.Context) (Sample, error) {
 		return Sample{}, errExited
 	}
 	at := time.Since(s.start)
-	snap, err := netstat.Take(ctx, netstat.Selector{Pid: s.cfg.Pid, Port: s.cfg.Port})
+	snap, err := netstat.TakeWith(ctx, netstat.Selector{Pid: s.cfg.Pid, Port: s.cfg.Port}, netstat.Options{Engine: s.cfg.Engine})
 	if err != nil {
 		if s.cfg.Pid != 0 && !alive(s.cfg.Pid) {
 			return Sample{}, errExited
@@ -103,7 +103,7 @@ func (s *sampler) learn(own []netstat.Socket) {
 // process: to a peer it dialled from the same address, or on a port it
 // listens on.
 func (s *sampler) ownTimeWait(ctx context.Context) ([]netstat.Socket, error) {
-	snap, err := netstat.Take(ctx, netstat.Selector{States: []string{netstat.TimeWait}})
+	snap, err := netstat.TakeWith(ctx, netstat.Selector{States: []string{netstat.TimeWait}}, netstat.Options{Engine: s.cfg.Engine})
 	if err != nil {
 		return nil, err
 	}

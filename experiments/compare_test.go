@@ -136,6 +136,7 @@ func TestValidate(t *testing.T) {
 		{"no cap", func(c *experiments.Config) { c.MaxSockets = 0 }, "MaxSockets", "MaxSockets 0: must be positive"},
 		{"negative sample period", func(c *experiments.Config) { c.SampleEvery = -1 }, "SampleEvery", "SampleEvery -1ns: is negative"},
 		{"unknown scenario", func(c *experiments.Config) { c.Scenario = "nope" }, "Scenario", `Scenario "nope": unknown scenario; give one of new-client-per-request, `},
+		{"unknown engine", func(c *experiments.Config) { c.Engine = "ss" }, "Engine", `Engine "ss": is not a census engine`},
 		{"all", func(c *experiments.Config) { c.Scenario = experiments.All }, "Scenario", "CompareAll runs the whole catalogue"},
 	}
 	for _, tc := range cases {

@@ -9,6 +9,7 @@ import (
 	"github.com/leaklab/leaklab/clients"
 	"github.com/leaklab/leaklab/fielderr"
 	"github.com/leaklab/leaklab/internal/seconds"
+	"github.com/leaklab/leaklab/netstat"
 	"github.com/leaklab/leaklab/server"
 )
 
@@ -54,6 +55,10 @@ type Config struct {
 	// SettleTimeout bounds the wait for the census to stop changing after
 	// the load.
 	SettleTimeout time.Duration `json:"-"`
+	// Engine is the census engine of the sampler (default "": auto,
+	// netlink on Linux with gopsutil as its fallback, gopsutil elsewhere).
+	// The servers count their own sockets with gopsutil whatever it is.
+	Engine netstat.Engine `json:"engine,omitempty"`
 	// OnProgress, if set, receives a line about the run now and then.
 	OnProgress func(string) `json:"-"`
 	// OnSample, if set, receives every round of the census as it is
@@ -75,6 +80,9 @@ func DefaultConfig() Config {
 // *fielderr.Error. Scenario names one scenario: Compare runs one, and
 // CompareAll, which sets Scenario itself, runs the whole catalogue.
 func (c Config) Validate() error {
+	if _, err := netstat.ParseEngine(string(c.Engine)); err != nil {
+		return fielderr.New("Engine", string(c.Engine), "is not a census engine; give auto, netlink or gopsutil")
+	}
 	switch {
 	case c.Delay < 0:
 		return fielderr.New("Delay", c.Delay, "is negative; give the server's answer time, such as 20s or 200ms")

@@ -18,7 +18,7 @@ type sampler struct {
 }
 
 func startSampler(runs []*variantRun, c Config, start time.Time) *sampler {
-	rememberEarlier(runs)
+	rememberEarlier(runs, c)
 	s := &sampler{stopc: make(chan struct{}), done: make(chan struct{})}
 	go s.loop(runs, c, start)
 	return s
@@ -30,7 +30,7 @@ func (s *sampler) loop(runs []*variantRun, c Config, start time.Time) {
 	defer t.Stop()
 	lastProgress := start
 	for {
-		sampleAll(runs, start)
+		sampleAll(runs, c, start)
 		if c.OnSample != nil {
 			c.OnSample(liveOf(runs, c))
 		}
@@ -51,14 +51,16 @@ func (s *sampler) stop() {
 	<-s.done
 }
 
-// sampleCensus is how the sampler reads the socket table: the default
-// engine (netlink on Linux, gopsutil elsewhere), without the owners, which
-// counts by port never need.
-var sampleCensus = netstat.Options{SkipOwners: true}
+// censusOptions is how the sampler reads the socket table: the config's
+// engine (by default netlink on Linux, gopsutil elsewhere), without the
+// owners, which counts by port never need.
+func censusOptions(c Config) netstat.Options {
+	return netstat.Options{Engine: c.Engine, SkipOwners: true}
+}
 
 // sampleAll takes one census of the whole table and splits it by port.
-func sampleAll(runs []*variantRun, start time.Time) {
-	snap, err := netstat.TakeWith(context.Background(), netstat.Selector{}, sampleCensus)
+func sampleAll(runs []*variantRun, c Config, start time.Time) {
+	snap, err := netstat.TakeWith(context.Background(), netstat.Selector{}, censusOptions(c))
 	if err != nil {
 		return // a missed sample shows as a gap in the series
 	}
@@ -90,7 +92,7 @@ func settle(runs []*variantRun, c Config) []netstat.Counts {
 	var last []netstat.Counts
 	same := 0
 	for {
-		now, err := censusOf(runs)
+		now, err := censusOf(runs, c)
 		if err == nil && equalCounts(now, last) {
 			same++
 		} else {
@@ -106,8 +108,8 @@ func settle(runs []*variantRun, c Config) []netstat.Counts {
 	}
 }
 
-func censusOf(runs []*variantRun) ([]netstat.Counts, error) {
-	snap, err := netstat.TakeWith(context.Background(), netstat.Selector{}, sampleCensus)
+func censusOf(runs []*variantRun, c Config) ([]netstat.Counts, error) {
+	snap, err := netstat.TakeWith(context.Background(), netstat.Selector{}, censusOptions(c))
 	if err != nil {
 		return nil, err
 	}
@@ -136,8 +138,8 @@ func equalCounts(a, b []netstat.Counts) bool {
 // earlier one while the earlier one's TIME_WAIT sockets (60 s on Linux)
 // are still there; they are not this run's, so its censuses leave them
 // out. A failed census records none.
-func rememberEarlier(runs []*variantRun) {
-	snap, err := netstat.TakeWith(context.Background(), netstat.Selector{}, sampleCensus)
+func rememberEarlier(runs []*variantRun, c Config) {
+	snap, err := netstat.TakeWith(context.Background(), netstat.Selector{}, censusOptions(c))
 	if err != nil {
 		return
 	}

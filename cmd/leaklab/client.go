@@ -140,7 +140,8 @@ func statusLines(w io.Writer, last *atomic.Pointer[clients.Status], port uint16,
 }
 
 func clientCensus(port uint16) string {
-	snap, err := netstat.Take(context.Background(), netstat.Selector{RemotePort: port})
+	// Counts need no owners: skip the walk of every process's descriptors.
+	snap, err := netstat.TakeWith(context.Background(), netstat.Selector{RemotePort: port}, netstat.Options{SkipOwners: true})
 	if err != nil {
 		return "unavailable: " + err.Error()
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/leaklab/leaklab/chart"
 	"github.com/leaklab/leaklab/experiments"
+	"github.com/leaklab/leaklab/netstat"
 	"github.com/leaklab/leaklab/report"
 )
 
@@ -32,6 +33,10 @@ func runCompare(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	fs.Uint64Var(&c.Seed, "seed", c.Seed, "seed of the random extras (same seed, same load)")
 	fs.IntVar(&c.MaxSockets, "max-sockets", c.MaxSockets, "stop a client that holds this many sockets")
 	fs.DurationVar(&c.SampleEvery, "sample-every", c.SampleEvery, fmt.Sprintf("census period (0: the interval; never under %v)", experiments.MinSampleEvery))
+	fs.Func("engine", "census `engine` of the sampler: auto (netlink on Linux, gopsutil if the kernel refuses it), netlink or gopsutil; the servers count with gopsutil", func(v string) error {
+		c.Engine = netstat.Engine(v)
+		return nil
+	})
 	fs.StringVar(&o.format, "format", "table", "output `format`: table, json (the run document, as -out writes it), csv (the summary CSV: one row per variant) or markdown")
 	fs.StringVar(&o.out, "out", "", "also write the run document (settings, results, every sample; JSON, docs/RUN-FORMAT.md) to this `file`, for leaklab report")
 	fs.StringVar(&o.csv, "csv", "", "also write the series CSV to this `file`: one row per sample per variant")

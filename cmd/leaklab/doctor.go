@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/leaklab/leaklab/doctor"
+	"github.com/leaklab/leaklab/netstat"
 )
 
 // doctorFlags is the parsed command line of doctor.
@@ -58,13 +59,14 @@ func parseDoctor(args []string, stderr io.Writer) (doctorFlags, error) {
 	fs.BoolVar(&f.failOnChurn, "fail-on-churn", false, "exit 1 on TIME_WAIT churn too (by default churn is reported and exits 0)")
 	fs.Float64Var(&f.cfg.ChurnRate, "churn-rate", doctor.DefaultChurnRate, "new TIME_WAIT sockets per second, to one peer, that count as churn")
 	fs.BoolVar(&f.chart, "chart", true, "draw the top groups under the table")
+	engine := fs.String("engine", string(netstat.EngineAuto), "census `engine`: auto (netlink on Linux, gopsutil if the kernel refuses it), netlink or gopsutil")
 	if err := parseFlags(fs, args); err != nil {
 		return f, err
 	}
 	if err := f.check(*pid, *port); err != nil {
 		return f, err
 	}
-	f.cfg.Pid, f.cfg.Port = int32(*pid), uint16(*port)
+	f.cfg.Pid, f.cfg.Port, f.cfg.Engine = int32(*pid), uint16(*port), netstat.Engine(*engine)
 	f.cfg = f.cfg.WithDefaults()
 	if err := f.cfg.Validate(); err != nil {
 		return f, flagError(fs, err)
