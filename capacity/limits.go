@@ -49,11 +49,10 @@ func RaiseFileLimit() (FileLimit, error) {
 		return FileLimit{}, err
 	}
 	now, err := oslimits.RaiseOpenFiles()
-	l := FileLimit{Soft: now.Soft, Hard: now.Hard, Was: was.Soft}
 	if err != nil {
-		return FileLimit{Soft: was.Soft, Hard: was.Hard, Was: was.Soft}, err
+		now = was
 	}
-	return l, nil
+	return FileLimit{Soft: now.Soft, Hard: now.Hard, Was: was.Soft}, err
 }
 
 // PortRange is the kernel's ephemeral port range (on Linux

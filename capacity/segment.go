@@ -5,7 +5,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"math"
 	"net/netip"
 	"regexp"
 	"strconv"
@@ -81,7 +80,7 @@ func (s Segment) norm() Segment {
 
 func (s Segment) check() error {
 	s = s.norm()
-	value := fmt.Sprintf("%d/%d", s.Index, s.Count)
+	value := s.String()
 	switch {
 	case s.Count < 1 || s.Count > MaxSegments:
 		return fielderr.New("Segment", value, fmt.Sprintf("want between 1 and %d segments", MaxSegments))
@@ -133,10 +132,10 @@ func (c Config) Share() Config {
 	switch {
 	case total == 0: // an auto run without a cap: the rate is shared evenly
 		c.Rate /= float64(seg.Count)
-		c.Delay = scaleDelay(c.Delay, float64(seg.Count))
+		c.Delay = durationUpTo(float64(c.Delay) * float64(seg.Count))
 	case c.Connections > 0:
 		c.Rate *= float64(c.Connections) / float64(total)
-		c.Delay = scaleDelay(c.Delay, float64(total)/float64(c.Connections))
+		c.Delay = durationUpTo(float64(c.Delay) * (float64(total) / float64(c.Connections)))
 	}
 	if len(c.Sources) > 0 {
 		lo, hi := seg.Range(len(c.Sources))
@@ -145,18 +144,14 @@ func (c Config) Share() Config {
 	return c
 }
 
-func scaleDelay(d time.Duration, by float64) time.Duration {
-	return time.Duration(min(float64(d)*by, math.MaxInt64))
-}
-
 func (c Config) checkSegment() error {
 	if err := c.Segment.check(); err != nil {
 		return err
 	}
-	seg := c.Segment.norm()
-	if seg.Count == 1 {
+	if c.Segment.Whole() {
 		return nil
 	}
+	seg := c.Segment.norm()
 	if c.Connections > 0 && seg.Share(c.Connections) == 0 {
 		return fielderr.New("Segment", seg.String(), fmt.Sprintf("takes none of the %d Connections; give at least %d, one per segment", c.Connections, seg.Count))
 	}

@@ -3,6 +3,7 @@ package capacity_test
 import (
 	"bytes"
 	"context"
+	"math"
 	"strings"
 	"testing"
 	"time"
@@ -156,4 +157,13 @@ func TestReadResultsRefusesOtherDocuments(t *testing.T) {
 		_, err := capacity.ReadResults("x.json", strings.NewReader(in))
 		assert.ErrorContains(t, err, msg, in)
 	}
+}
+
+// A delay scaled past the longest Duration stays the longest, not a
+// negative one (which would dial as fast as it can).
+func TestShareKeepsAHugeDelayPositive(t *testing.T) {
+	cfg := capacity.DefaultConfig()
+	cfg.Connections, cfg.Rate, cfg.Delay = 10, 0, 1<<62
+	cfg.Segment = capacity.Segment{Index: 1, Count: 4}
+	assert.Equal(t, time.Duration(math.MaxInt64), cfg.Share().Delay)
 }
