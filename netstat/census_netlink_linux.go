@@ -52,23 +52,18 @@ func takeNetlink(ctx context.Context, sel Selector, o Options, dial func() (int,
 }
 
 // owned gives the sockets their owners, in place. With a pid selected,
-// the sockets of that process get its pid; the others are left out,
-// except, for a selection by port, those no process holds (TIME_WAIT), as
-// the gopsutil engine does. Without a pid, every socket held by a process
+// the dump kept only that process's sockets and, for a selection by port,
+// those no process holds (TIME_WAIT), as the gopsutil engine does: the
+// process's get its pid. Without a pid, every socket held by a process
 // gets that process's pid, unless skip.
 func owned(d *dumped, sel Selector, own map[uint32]bool, skip bool) []Socket {
-	all := d.sockets[:0]
 	if sel.Pid != 0 {
-		for i, k := range d.sockets {
-			switch inode := d.inodes[i]; {
-			case own[inode]:
-				k.Pid = sel.Pid
-			case inode != 0 || !sel.byPort():
-				continue
+		for i, inode := range d.inodes {
+			if own[inode] {
+				d.sockets[i].Pid = sel.Pid
 			}
-			all = append(all, k)
 		}
-		return all
+		return d.sockets
 	}
 	if skip {
 		return d.sockets

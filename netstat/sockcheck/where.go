@@ -26,37 +26,36 @@ type site struct {
 // testing's runner called, for a test or a subtest's function literal.
 // Its zero value means the caller is not inside a test.
 func testSite() site {
-	pc := make([]uintptr, 64)
-	frames := runtime.CallersFrames(pc[:runtime.Callers(2, pc)])
-	var inner runtime.Frame
-	for {
-		f, more := frames.Next()
-		if f.Function == "testing.tRunner" {
-			return site{inner.File, inner.Line, false}
-		}
-		if !more {
-			return site{}
-		}
-		inner = f
+	f, ok := frameCalledBy(func(fn string) bool { return fn == "testing.tRunner" })
+	if !ok {
+		return site{}
 	}
+	return site{f.File, f.Line, false}
 }
 
 // cleanupSite is, when the caller runs in a function literal passed to
 // t.Cleanup, a line of that literal; otherwise the zero site.
 func cleanupSite() site {
+	f, ok := frameCalledBy(func(fn string) bool { return strings.HasPrefix(fn, "testing.(*common).Cleanup.func") })
+	if !ok || !isLiteral(f.Function) {
+		return site{}
+	}
+	return site{f.File, f.Line, true}
+}
+
+// frameCalledBy walks the stack of its caller's caller, outward, to the
+// first function that is; it returns the frame that function called.
+func frameCalledBy(is func(function string) bool) (runtime.Frame, bool) {
 	pc := make([]uintptr, 64)
-	frames := runtime.CallersFrames(pc[:runtime.Callers(2, pc)])
+	frames := runtime.CallersFrames(pc[:runtime.Callers(3, pc)])
 	var inner runtime.Frame
 	for {
 		f, more := frames.Next()
-		if strings.HasPrefix(f.Function, "testing.(*common).Cleanup.func") {
-			if !isLiteral(inner.Function) {
-				return site{}
-			}
-			return site{inner.File, inner.Line, true}
+		if is(f.Function) {
+			return inner, true
 		}
 		if !more {
-			return site{}
+			return runtime.Frame{}, false
 		}
 		inner = f
 	}
