@@ -2,34 +2,24 @@ package chart_test
 
 import (
 	"bytes"
-	"flag"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/leaklab/leaklab/chart"
 	"github.com/leaklab/leaklab/experiments"
 	"github.com/leaklab/leaklab/experiments/experimentstest"
+	goldenfile "github.com/leaklab/leaklab/internal/golden"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
 )
-
-var update = flag.Bool("update", false, "rewrite the testdata/*.golden files from the current output")
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
 // golden compares got with testdata/name.golden, or rewrites it with -update.
 func golden(t *testing.T, name, got string) {
 	t.Helper()
-	path := filepath.Join("testdata", name+".golden")
-	if *update {
-		require.NoError(t, os.WriteFile(path, []byte(got), 0o644))
-	}
-	want, err := os.ReadFile(path)
-	require.NoError(t, err, "no golden file; run go test ./chart -update")
-	assert.Equal(t, string(want), got, "output differs from %s; if the change is meant, run go test ./chart -update and review the diff", path)
+	goldenfile.Assert(t, name+".golden", []byte(got))
 }
 
 func TestEstablishedGolden(t *testing.T) {

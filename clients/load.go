@@ -3,7 +3,6 @@ package clients
 import (
 	"encoding/json"
 	"fmt"
-	"net/url"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -177,9 +176,9 @@ func (c LoadConfig) Validate() error {
 // checkTarget checks the URL and that its host is loopback unless
 // AllowRemote is set.
 func (c LoadConfig) checkTarget() error {
-	if _, err := TargetPort(c.Target); err != nil {
+	u, _, err := targetURL(c.Target)
+	if err != nil {
 		return err
 	}
-	u, _ := url.Parse(c.Target) // TargetPort parsed it
 	return loopback.Check("Target", c.Target, u.Hostname(), c.AllowRemote)
 }

@@ -17,19 +17,25 @@ import (
 // host:port, https, a malformed URL. It does not check the host is
 // loopback; Validate does.
 func TargetPort(target string) (uint16, error) {
+	_, port, err := targetURL(target)
+	return port, err
+}
+
+// targetURL is TargetPort with the parsed URL.
+func targetURL(target string) (*url.URL, uint16, error) {
 	u, err := parseTarget(target)
 	if err != nil {
-		return 0, err
+		return nil, 0, err
 	}
 	p := u.Port()
 	if p == "" {
-		return 80, nil
+		return u, 80, nil
 	}
 	port, err := strconv.Atoi(p)
 	if err != nil || port < 1 || port > 65535 {
-		return 0, fielderr.New("Target", target, fmt.Sprintf("port %q is out of range; give a port between 1 and 65535", p))
+		return nil, 0, fielderr.New("Target", target, fmt.Sprintf("port %q is out of range; give a port between 1 and 65535", p))
 	}
-	return uint16(port), nil
+	return u, uint16(port), nil
 }
 
 func parseTarget(target string) (*url.URL, error) {

@@ -50,12 +50,17 @@ func Process(ctx context.Context, doc, text string, opt Options) (string, []Resu
 	if err != nil {
 		return text, nil, err
 	}
-	dir, err := workDir(doc, text, opt.ModuleDir)
+	lines := strings.Split(text, "\n")
+	files, err := goFiles(markers, lines)
+	if err != nil {
+		return text, nil, err
+	}
+	dir, err := workDir(files, opt.ModuleDir)
 	if err != nil {
 		return text, nil, err
 	}
 	defer os.RemoveAll(dir)
-	d := &docRun{opt: opt, dir: dir, lines: strings.Split(text, "\n"), producerSame: true}
+	d := &docRun{opt: opt, dir: dir, lines: lines, producerSame: true}
 	var results []Result
 	for _, m := range markers {
 		if m.File == "" {
@@ -67,7 +72,6 @@ func Process(ctx context.Context, doc, text string, opt Options) (string, []Resu
 	if !opt.Write {
 		return text, results, nil
 	}
-	lines := d.lines
 	for i := len(results) - 1; i >= 0; i-- {
 		if res := results[i]; !res.Skipped && !res.Failed() {
 			m := res.Marker
@@ -80,11 +84,7 @@ func Process(ctx context.Context, doc, text string, opt Options) (string, []Resu
 // workDir makes the document's work directory and writes its Go files in
 // it. A document with Go files works inside the module (moduleDir), so
 // that its blocks can build them with go test as a reader would.
-func workDir(doc, text, moduleDir string) (string, error) {
-	files, err := Files(doc, text)
-	if err != nil {
-		return "", err
-	}
+func workDir(files []GoFile, moduleDir string) (string, error) {
 	parent := ""
 	if len(files) > 0 {
 		parent = moduleDir

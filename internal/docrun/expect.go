@@ -143,47 +143,28 @@ func (e *Env) Count(pattern string) (int, error) {
 
 // Eval says whether the expression holds for the output.
 func (e *Env) Eval(src string) (bool, error) {
-	str := func(args []any) (string, error) {
-		if len(args) != 1 {
-			return "", fmt.Errorf("want one pattern")
+	// onPattern is a function of one string argument, the pattern.
+	onPattern := func(f func(pattern string) (any, error)) func(...any) (any, error) {
+		return func(args ...any) (any, error) {
+			if len(args) != 1 {
+				return nil, fmt.Errorf("want one pattern")
+			}
+			p, ok := args[0].(string)
+			if !ok {
+				return nil, fmt.Errorf("the pattern is %T, want a string", args[0])
+			}
+			return f(p)
 		}
-		s, ok := args[0].(string)
-		if !ok {
-			return "", fmt.Errorf("the pattern is %T, want a string", args[0])
-		}
-		return s, nil
 	}
 	opts := []expr.Option{
 		expr.Env(e), expr.AsBool(),
-		expr.Function("re", func(args ...any) (any, error) {
-			p, err := str(args)
-			if err != nil {
-				return nil, err
-			}
-			return e.Re(p)
-		}, new(func(string) float64)),
-		expr.Function("nums", func(args ...any) (any, error) {
-			p, err := str(args)
-			if err != nil {
-				return nil, err
-			}
-			return e.Nums(p)
-		}, new(func(string) []float64)),
-		expr.Function("count", func(args ...any) (any, error) {
-			p, err := str(args)
-			if err != nil {
-				return nil, err
-			}
-			return e.Count(p)
-		}, new(func(string) int)),
-		expr.Function("has", func(args ...any) (any, error) {
-			p, err := str(args)
-			if err != nil {
-				return nil, err
-			}
+		expr.Function("re", onPattern(func(p string) (any, error) { return e.Re(p) }), new(func(string) float64)),
+		expr.Function("nums", onPattern(func(p string) (any, error) { return e.Nums(p) }), new(func(string) []float64)),
+		expr.Function("count", onPattern(func(p string) (any, error) { return e.Count(p) }), new(func(string) int)),
+		expr.Function("has", onPattern(func(p string) (any, error) {
 			n, err := e.Count(p)
 			return n > 0, err
-		}, new(func(string) bool)),
+		}), new(func(string) bool)),
 	}
 	prog, err := expr.Compile(src, opts...)
 	if err != nil {

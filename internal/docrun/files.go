@@ -19,7 +19,12 @@ func Files(doc, text string) ([]GoFile, error) {
 	if err != nil {
 		return nil, err
 	}
-	lines := strings.Split(text, "\n")
+	return goFiles(markers, strings.Split(text, "\n"))
+}
+
+// goFiles returns the Go blocks among markers, the parsed markers of a
+// document of lines.
+func goFiles(markers []*Marker, lines []string) ([]GoFile, error) {
 	var out []GoFile
 	for _, m := range markers {
 		if m.File == "" {

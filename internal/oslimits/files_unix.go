@@ -25,10 +25,8 @@ func RaiseOpenFiles() (Files, error) {
 		return l, err
 	}
 	var r syscall.Rlimit
-	if err := syscall.Getrlimit(syscall.RLIMIT_NOFILE, &r); err != nil {
-		return l, fmt.Errorf("read the open-files limit (getrlimit RLIMIT_NOFILE): %w", err)
-	}
-	r.Cur = r.Max
+	setRlim(&r.Cur, l.Hard)
+	setRlim(&r.Max, l.Hard)
 	if err := syscall.Setrlimit(syscall.RLIMIT_NOFILE, &r); err != nil {
 		return l, fmt.Errorf("raise the open-files limit from %d to %d: %w; raise it with ulimit -n before the run", l.Soft, l.Hard, err)
 	}
