@@ -2,7 +2,7 @@
 // not, and says which peer is leaking, how fast, the likely cause and the
 // lesson that explains it.
 //
-// A watch takes one census (netstat.Take) every Config.Interval for
+// A watch takes one census (netstat.TakeWith, with Config.Engine) every Config.Interval for
 // Config.Duration, groups the sockets by peer and TCP state (client side:
 // the remote address and port; server side: the local port and the
 // client's address), and fits each group's count over the window with a

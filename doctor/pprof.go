@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -163,14 +164,7 @@ type stack struct {
 	funcs []string
 }
 
-func (s stack) has(f string) bool {
-	for _, x := range s.funcs {
-		if x == f {
-			return true
-		}
-	}
-	return false
-}
+func (s stack) has(f string) bool { return slices.Contains(s.funcs, f) }
 
 // add counts the stack's goroutines by what they do.
 func (s stack) add(g *Goroutines) {

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/leaklab/leaklab/capacity"
+	"github.com/leaklab/leaklab/report"
 )
 
 const connsSynopsis = "-target 127.0.0.1:8080 [-connections 100] [-delay 10ms | -rate 1000/s] [-interval 1s] [-timeout 5s] [-hold 0] " +
@@ -208,7 +209,7 @@ func (f *connsFlags) run(ctx context.Context, stderr io.Writer) (capacity.Result
 // writeConnsResult writes the summary to stdout, and the JSON to -out.
 func writeConnsResult(res capacity.Result, f connsFlags, stdout io.Writer) error {
 	if f.out != "" {
-		if err := writeFile(f.out, res.WriteJSON); err != nil {
+		if err := report.Save(f.out, res.WriteJSON); err != nil {
 			return err
 		}
 	}
@@ -216,19 +217,6 @@ func writeConnsResult(res capacity.Result, f connsFlags, stdout io.Writer) error
 		return res.WriteJSON(stdout)
 	}
 	return res.WriteTable(stdout)
-}
-
-// writeFile writes name with write, and says which file failed.
-func writeFile(name string, write func(io.Writer) error) error {
-	file, err := os.Create(name)
-	if err != nil {
-		return err
-	}
-	if err := write(file); err != nil {
-		file.Close()
-		return fmt.Errorf("write %s: %w", name, err)
-	}
-	return file.Close()
 }
 
 // connsWorker is one process of a -workers run: RunWorkers started it

@@ -5,6 +5,7 @@ package main
 import (
 	"bufio"
 	"encoding/json"
+	"io"
 	"net"
 	"os/exec"
 	"regexp"
@@ -39,7 +40,7 @@ func pyProc(t *testing.T, args ...string) (pid int, first string) {
 		r := bufio.NewReader(out)
 		l, _ := r.ReadString('\n')
 		lines <- strings.TrimSpace(l)
-		r.WriteTo(devNull{})
+		r.WriteTo(io.Discard)
 		cmd.Wait()
 		close(done)
 	}()
@@ -52,10 +53,6 @@ func pyProc(t *testing.T, args ...string) (pid int, first string) {
 	require.NotEmpty(t, first, "leaky.py exited at once")
 	return cmd.Process.Pid, first
 }
-
-type devNull struct{}
-
-func (devNull) Write(p []byte) (int, error) { return len(p), nil }
 
 // holdConns accepts and holds connections on 127.0.0.1 until the test
 // ends; with answer, it answers one byte per connection and closes after
