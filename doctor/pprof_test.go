@@ -40,10 +40,15 @@ func TestParseGoroutinesOfThisProcess(t *testing.T) {
 		var g Goroutines
 		assert.Eventually(t, func() bool {
 			var buf bytes.Buffer
-			require.NoError(t, pprof.Lookup("goroutine").WriteTo(&buf, debug))
+			// The condition runs on its own goroutine: assert, not require.
+			if !assert.NoError(t, pprof.Lookup("goroutine").WriteTo(&buf, debug)) {
+				return false
+			}
 			var err error
 			g, err = parseGoroutines(&buf)
-			require.NoError(t, err, "debug=%d", debug)
+			if !assert.NoError(t, err, "debug=%d", debug) {
+				return false
+			}
 			return g.IdleReadLoops() == n
 		}, 10*time.Second, 10*time.Millisecond, "debug=%d: %d read loops idle in their pools", debug, n)
 		assert.Equal(t, n, g.ReadLoops, "debug=%d", debug)
