@@ -2,7 +2,6 @@ package merge_test
 
 import (
 	"bytes"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,11 +10,10 @@ import (
 
 	"github.com/leaklab/leaklab/capacity"
 	"github.com/leaklab/leaklab/capacity/merge"
+	"github.com/leaklab/leaklab/internal/golden"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 
 var t0 = time.Date(2026, 12, 1, 20, 30, 0, 0, time.UTC)
 
@@ -186,14 +184,7 @@ func TestWriteTableGolden(t *testing.T) {
 	require.NoError(t, err)
 	var b bytes.Buffer
 	require.NoError(t, run.WriteTable(&b))
-	golden := filepath.Join("testdata", "merged.txt")
-	if *update {
-		require.NoError(t, os.MkdirAll("testdata", 0o755))
-		require.NoError(t, os.WriteFile(golden, b.Bytes(), 0o644))
-	}
-	want, err := os.ReadFile(golden)
-	require.NoError(t, err, "run go test -update to write it")
-	assert.Equal(t, string(want), b.String())
+	golden.Assert(t, "merged.txt", b.Bytes())
 	assert.True(t, strings.Contains(b.String(), "200 of 200, reached after 200ms"), b.String())
 
 	b.Reset()
