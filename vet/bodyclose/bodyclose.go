@@ -36,33 +36,12 @@ func run(pass *analysis.Pass) (any, error) {
 	p := *pass
 	h := &helpers{pass: pass, decls: funcDecls(pass)}
 	p.Report = func(d analysis.Diagnostic) {
-		if !handedToCloser(pass, ins, d) && !h.closedByHelper(ins, d) {
+		if !h.closedElsewhere(ins, d) {
 			d.Message += ": close it once the error is checked, defer resp.Body.Close() (docs/02-body-not-closed.md)"
 			reporter.Report(pass, d)
 		}
 	}
 	return upstream.Analyzer.Run(&p)
-}
-
-// handedToCloser reports whether the response the finding d is about has
-// its Body passed to a function whose parameter can close it (an
-// io.ReadCloser or io.Closer, as in drainAndClose(resp.Body)): bodyclose
-// does not follow a body into such a helper.
-func handedToCloser(pass *analysis.Pass, ins *inspector.Inspector, d analysis.Diagnostic) bool {
-	c, ok := ins.Root().FindByPos(d.Pos, d.Pos)
-	if !ok {
-		return false
-	}
-	resp, fn := responseAt(pass, c)
-	if resp == nil {
-		return false
-	}
-	for call := range fn.Preorder((*ast.CallExpr)(nil)) {
-		if passesBody(pass, call.Node().(*ast.CallExpr), resp) {
-			return true
-		}
-	}
-	return false
 }
 
 // responseAt is the *http.Response variable assigned by the statement
@@ -91,7 +70,9 @@ func responseAt(pass *analysis.Pass, c inspector.Cursor) (*types.Var, inspector.
 }
 
 // passesBody reports whether call passes resp.Body to a parameter that
-// has a Close method.
+// has a Close method (an io.ReadCloser or io.Closer, as in
+// drainAndClose(resp.Body)): bodyclose does not follow a body into such a
+// helper.
 func passesBody(pass *analysis.Pass, call *ast.CallExpr, resp *types.Var) bool {
 	f := vetutil.Callee(pass, call)
 	if f == nil {

@@ -37,10 +37,12 @@ func funcDecls(pass *analysis.Pass) map[*types.Func]*ast.FuncDecl {
 	return decls
 }
 
-// closedByHelper reports whether the finding d is about a call of a
+// closedElsewhere reports whether the finding d is about a call of a
 // helper of the package that closes the body of the response it returns,
-// or about a response its function hands to a helper that closes it.
-func (h *helpers) closedByHelper(ins *inspector.Inspector, d analysis.Diagnostic) bool {
+// or about a response whose function hands its Body to a parameter that
+// can close it (see passesBody) or the response to a helper that closes
+// it.
+func (h *helpers) closedElsewhere(ins *inspector.Inspector, d analysis.Diagnostic) bool {
 	c, ok := ins.Root().FindByPos(d.Pos, d.Pos)
 	if !ok {
 		return false
@@ -55,8 +57,9 @@ func (h *helpers) closedByHelper(ins *inspector.Inspector, d analysis.Diagnostic
 	if resp == nil {
 		return false
 	}
-	for call := range fn.Preorder((*ast.CallExpr)(nil)) {
-		if h.passesResponse(call.Node().(*ast.CallExpr), resp, 0) {
+	for c := range fn.Preorder((*ast.CallExpr)(nil)) {
+		call := c.Node().(*ast.CallExpr)
+		if passesBody(h.pass, call, resp) || h.passesResponse(call, resp, 0) {
 			return true
 		}
 	}

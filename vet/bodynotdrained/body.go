@@ -43,7 +43,7 @@ func newBody(pass *analysis.Pass, fn inspector.Cursor, resp *types.Var) *body {
 func (b *body) respUse(c inspector.Cursor) {
 	sel, ok := c.Parent().Node().(*ast.SelectorExpr)
 	if !ok || sel.X != c.Node() {
-		if _, cmp := c.Parent().Node().(*ast.BinaryExpr); !cmp && !isAssignedTo(c) {
+		if _, cmp := c.Parent().Node().(*ast.BinaryExpr); !cmp && !vetutil.IsAssigned(c) {
 			b.unknown = true // the response goes somewhere: a helper may drain it
 		}
 		return
@@ -51,21 +51,6 @@ func (b *body) respUse(c inspector.Cursor) {
 	if sel.Sel.Name == "Body" {
 		b.bodyUse(c.Parent())
 	}
-}
-
-// isAssignedTo reports whether the identifier at c is being assigned
-// (resp, err := ...), not read.
-func isAssignedTo(c inspector.Cursor) bool {
-	a, ok := c.Parent().Node().(*ast.AssignStmt)
-	if !ok {
-		return false
-	}
-	for _, l := range a.Lhs {
-		if l == c.Node() {
-			return true
-		}
-	}
-	return false
 }
 
 // bodyUse classifies one use of an expression holding the body.
@@ -98,7 +83,7 @@ func (b *body) method(p inspector.Cursor, sel *ast.SelectorExpr) {
 	case "Close":
 		b.closes = append(b.closes, p.Parent())
 	case "Read":
-		if inLoop(p, b.fn) {
+		if vetutil.InLoop(p) {
 			b.unknown = true // reading in a loop: maybe to the end
 		} else {
 			b.partial = true
@@ -178,22 +163,6 @@ func setsRequestClose(pass *analysis.Pass, a *ast.AssignStmt) bool {
 		sel, ok := l.(*ast.SelectorExpr)
 		if ok && sel.Sel.Name == "Close" && vetutil.IsHTTP(pass.TypesInfo.TypeOf(sel.X), "Request") {
 			return true
-		}
-	}
-	return false
-}
-
-// inLoop reports whether a loop inside fn holds c.
-func inLoop(c, fn inspector.Cursor) bool {
-	for a := range c.Enclosing() {
-		if a == fn {
-			return false
-		}
-		switch a.Node().(type) {
-		case *ast.ForStmt, *ast.RangeStmt:
-			return true
-		case *ast.FuncLit, *ast.FuncDecl:
-			return false
 		}
 	}
 	return false

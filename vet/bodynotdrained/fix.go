@@ -1,9 +1,7 @@
 package bodynotdrained
 
 import (
-	"bytes"
 	"go/ast"
-	"go/format"
 	"go/token"
 	"strings"
 
@@ -17,7 +15,7 @@ import (
 // the line before its statement, or, for a deferred Close, inside a
 // deferred function. None when the file does not import io.
 func drainFix(pass *analysis.Pass, cl inspector.Cursor, b *body) []analysis.SuggestedFix {
-	file := enclosingFile(cl)
+	file := vetutil.EnclosingFile(cl)
 	if file == nil {
 		return nil
 	}
@@ -26,7 +24,7 @@ func drainFix(pass *analysis.Pass, cl inspector.Cursor, b *body) []analysis.Sugg
 		return nil
 	}
 	call := cl.Node().(*ast.CallExpr)
-	bodyExpr := render(pass.Fset, call.Fun.(*ast.SelectorExpr).X)
+	bodyExpr := vetutil.Render(pass.Fset, call.Fun.(*ast.SelectorExpr).X)
 	drain := "_, _ = " + io + ".Copy(" + io + ".Discard, " + bodyExpr + ")"
 	stmt := statementOf(cl)
 	if stmt == nil {
@@ -37,7 +35,7 @@ func drainFix(pass *analysis.Pass, cl inspector.Cursor, b *body) []analysis.Sugg
 			Message: "drain the body before the deferred Close",
 			TextEdits: []analysis.TextEdit{{
 				Pos: d.Pos(), End: d.End(),
-				NewText: []byte("defer func() {\n" + indent(pass, d.Pos()) + "\t" + drain + "\n" + indent(pass, d.Pos()) + "\t" + render(pass.Fset, call) + "\n" + indent(pass, d.Pos()) + "}()"),
+				NewText: []byte("defer func() {\n" + indent(pass, d.Pos()) + "\t" + drain + "\n" + indent(pass, d.Pos()) + "\t" + vetutil.Render(pass.Fset, call) + "\n" + indent(pass, d.Pos()) + "}()"),
 			}},
 		}}
 	}
@@ -64,20 +62,7 @@ func statementOf(c inspector.Cursor) *inspector.Cursor {
 	return nil
 }
 
-func enclosingFile(c inspector.Cursor) *ast.File {
-	for f := range c.Enclosing((*ast.File)(nil)) {
-		return f.Node().(*ast.File)
-	}
-	return nil
-}
-
 // indent is the tab indentation of the line pos starts on (gofmt's).
 func indent(pass *analysis.Pass, pos token.Pos) string {
 	return strings.Repeat("\t", pass.Fset.Position(pos).Column-1)
-}
-
-func render(fset *token.FileSet, n ast.Node) string {
-	var buf bytes.Buffer
-	_ = format.Node(&buf, fset, n)
-	return buf.String()
 }

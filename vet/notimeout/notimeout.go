@@ -53,7 +53,7 @@ func check(pass *analysis.Pass, c inspector.Cursor, call *ast.CallExpr) string {
 	if !isDo && !vetutil.IsMethod(pass, call, "Client", "Get", "Head", "Post", "PostForm") {
 		return ""
 	}
-	fn, ok := enclosingFunc(c)
+	fn, ok := vetutil.EnclosingFunc(c)
 	if !ok {
 		return ""
 	}
@@ -66,13 +66,6 @@ func check(pass *analysis.Pass, c inspector.Cursor, call *ast.CallExpr) string {
 		return ""
 	}
 	return "request through " + who + ", which has no Timeout, and no context deadline: against a server that hangs it waits forever; " + fix
-}
-
-func enclosingFunc(c inspector.Cursor) (inspector.Cursor, bool) {
-	for f := range c.Enclosing((*ast.FuncDecl)(nil), (*ast.FuncLit)(nil)) {
-		return f, true
-	}
-	return inspector.Cursor{}, false
 }
 
 // isDefaultClient reports whether e is http.DefaultClient.

@@ -1,10 +1,7 @@
 package servertimeouts
 
 import (
-	"bytes"
 	"go/ast"
-	"go/format"
-	"go/token"
 	"strings"
 
 	"golang.org/x/tools/go/analysis"
@@ -75,7 +72,7 @@ func serveFix(pass *analysis.Pass, c inspector.Cursor, call *ast.CallExpr, name 
 	}
 	args := make([]string, len(call.Args))
 	for i, a := range call.Args {
-		args[i] = render(pass.Fset, a)
+		args[i] = vetutil.Render(pass.Fset, a)
 	}
 	var fieldsText, rest string
 	switch {
@@ -90,7 +87,7 @@ func serveFix(pass *analysis.Pass, c inspector.Cursor, call *ast.CallExpr, name 
 	default:
 		return nil
 	}
-	pkg := render(pass.Fset, sel.X)
+	pkg := vetutil.Render(pass.Fset, sel.X)
 	text := "(&" + pkg + ".Server{" + fieldsText +
 		", ReadHeaderTimeout: " + value("ReadHeaderTimeout", tm) +
 		", IdleTimeout: " + value("IdleTimeout", tm) + "})." + name + "(" + rest + ")"
@@ -102,14 +99,9 @@ func serveFix(pass *analysis.Pass, c inspector.Cursor, call *ast.CallExpr, name 
 
 // timeName is the name the file of c imports "time" under, "" if none.
 func timeName(c inspector.Cursor) string {
-	for f := range c.Enclosing((*ast.File)(nil)) {
-		return vetutil.ImportName(f.Node().(*ast.File), "time")
+	f := vetutil.EnclosingFile(c)
+	if f == nil {
+		return ""
 	}
-	return ""
-}
-
-func render(fset *token.FileSet, n ast.Node) string {
-	var buf bytes.Buffer
-	_ = format.Node(&buf, fset, n)
-	return buf.String()
+	return vetutil.ImportName(f, "time")
 }

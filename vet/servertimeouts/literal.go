@@ -43,26 +43,25 @@ func checkLiteral(pass *analysis.Pass, c inspector.Cursor, lit *ast.CompositeLit
 	if have["header"] && have["idle"] {
 		return
 	}
-	fn, ok := enclosingFunc(c)
+	fn, ok := vetutil.EnclosingFunc(c)
 	if !ok {
 		return // a package variable: set anywhere
 	}
-	switch where, v := destination(pass, c, fn); where {
-	case returned:
+	where, v := destination(pass, c, fn)
+	if where == returned {
 		return
-	case escapes:
-		for g := range pkgSet {
-			have[g] = true
-		}
-	case local:
-		set, escaped := fieldsSetOn(pass, fn, v)
+	}
+	escaped := where == escapes
+	if where == local {
+		var set []string
+		set, escaped = fieldsSetOn(pass, fn, v)
 		for _, f := range set {
 			have.add(f)
 		}
-		if escaped {
-			for g := range pkgSet {
-				have[g] = true
-			}
+	}
+	if escaped {
+		for g := range pkgSet {
+			have[g] = true
 		}
 	}
 	var missing []string
@@ -80,13 +79,6 @@ func checkLiteral(pass *analysis.Pass, c inspector.Cursor, lit *ast.CompositeLit
 		Message:        "http.Server without " + strings.Join(missing, " and ") + ": quiet or slow clients hold its connections forever; set " + strings.Join(missing, " and ") + " (docs/07-server-no-idle-timeout.md)",
 		SuggestedFixes: literalFix(pass, c, lit, missing),
 	})
-}
-
-func enclosingFunc(c inspector.Cursor) (inspector.Cursor, bool) {
-	for f := range c.Enclosing((*ast.FuncDecl)(nil), (*ast.FuncLit)(nil)) {
-		return f, true
-	}
-	return inspector.Cursor{}, false
 }
 
 // Where a Server literal goes.
@@ -145,31 +137,16 @@ func fieldsSetOn(pass *analysis.Pass, fn inspector.Cursor, v *types.Var) (set []
 		}
 		switch p := c.Parent().Node().(type) {
 		case *ast.SelectorExpr:
-			if _, ok := guards[p.Sel.Name]; ok && isAssigned(c.Parent()) {
+			if _, ok := guards[p.Sel.Name]; ok && vetutil.IsAssigned(c.Parent()) {
 				set = append(set, p.Sel.Name)
 			}
 		case *ast.ReturnStmt, *ast.CallExpr, *ast.CompositeLit, *ast.KeyValueExpr, *ast.AssignStmt:
-			if a, ok := p.(*ast.AssignStmt); ok && isLHS(a, c.Node()) {
-				continue
+			if !vetutil.IsAssigned(c) {
+				escaped = true
 			}
-			escaped = true
 		}
 	}
 	return set, escaped
-}
-
-func isAssigned(c inspector.Cursor) bool {
-	a, ok := c.Parent().Node().(*ast.AssignStmt)
-	return ok && isLHS(a, c.Node())
-}
-
-func isLHS(a *ast.AssignStmt, n ast.Node) bool {
-	for _, l := range a.Lhs {
-		if l == n {
-			return true
-		}
-	}
-	return false
 }
 
 // fieldsSetInPackage are the guards the package sets, anywhere, on any

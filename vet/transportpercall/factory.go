@@ -58,7 +58,7 @@ func factoryIndex(pass *analysis.Pass, fn inspector.Cursor, f *types.Func) (int,
 func freshEveryReturn(pass *analysis.Pass, fn inspector.Cursor, i int) bool {
 	fresh := false
 	for r := range fn.Preorder((*ast.ReturnStmt)(nil)) {
-		if f, _ := enclosingFunc(r); f != fn {
+		if f, _ := vetutil.EnclosingFunc(r); f != fn {
 			continue // a return of a function literal inside
 		}
 		ret := r.Node().(*ast.ReturnStmt)

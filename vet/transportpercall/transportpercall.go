@@ -49,7 +49,7 @@ func run(pass *analysis.Pass) (any, error) {
 		if !isFactory && !making {
 			continue
 		}
-		fn, ok := enclosingFunc(c)
+		fn, ok := vetutil.EnclosingFunc(c)
 		if !ok || runsOnce(pass, fn, c) {
 			continue
 		}
@@ -87,20 +87,12 @@ func isTransportMaking(pass *analysis.Pass, n ast.Node) bool {
 	return false
 }
 
-// enclosingFunc is the innermost function declaration or literal around c.
-func enclosingFunc(c inspector.Cursor) (inspector.Cursor, bool) {
-	for f := range c.Enclosing((*ast.FuncDecl)(nil), (*ast.FuncLit)(nil)) {
-		return f, true
-	}
-	return inspector.Cursor{}, false
-}
-
 // runsOnce reports whether c is made in a function that runs once per
 // program or test (main, init, TestXxx..., a subtest's body), outside any
 // loop of it.
 func runsOnce(pass *analysis.Pass, fn, c inspector.Cursor) bool {
 	if _, ok := fn.Node().(*ast.FuncLit); ok {
-		return isSubtest(pass, fn) && !inLoopWithin(c, fn)
+		return isSubtest(pass, fn) && !vetutil.InLoop(c)
 	}
 	d, ok := fn.Node().(*ast.FuncDecl)
 	if !ok || d.Recv != nil {
@@ -111,7 +103,7 @@ func runsOnce(pass *analysis.Pass, fn, c inspector.Cursor) bool {
 	for _, p := range []string{"Test", "Benchmark", "Fuzz", "Example"} {
 		once = once || strings.HasPrefix(name, p)
 	}
-	return once && !inLoopWithin(c, fn)
+	return once && !vetutil.InLoop(c)
 }
 
 // isSubtest reports whether the function literal at fn is the body of a
@@ -127,17 +119,4 @@ func isSubtest(pass *analysis.Pass, fn inspector.Cursor) bool {
 	}
 	recv := f.Type().(*types.Signature).Recv()
 	return recv != nil && (vetutil.IsNamed(recv.Type(), "testing", "T") || vetutil.IsNamed(recv.Type(), "testing", "B"))
-}
-
-// inLoopWithin reports whether a loop inside fn holds c.
-func inLoopWithin(c, fn inspector.Cursor) bool {
-	for a := range c.Enclosing((*ast.ForStmt)(nil), (*ast.RangeStmt)(nil), (*ast.FuncDecl)(nil), (*ast.FuncLit)(nil)) {
-		switch a.Node().(type) {
-		case *ast.ForStmt, *ast.RangeStmt:
-			return true
-		default:
-			return false
-		}
-	}
-	return false
 }

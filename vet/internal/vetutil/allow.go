@@ -48,14 +48,6 @@ func (r *Reporter) Report(pass *analysis.Pass, d analysis.Diagnostic) {
 	pass.Report(d)
 }
 
-// Filter returns a pass whose findings go through r: for analyzers that
-// report on their own, such as bodyclose.
-func (r *Reporter) Filter(pass *analysis.Pass) *analysis.Pass {
-	p := *pass
-	p.Report = func(d analysis.Diagnostic) { r.Report(pass, d) }
-	return &p
-}
-
 func (r *Reporter) allowed(pass *analysis.Pass, pos token.Pos) (string, bool) {
 	f := fileOf(pass, pos)
 	if f == nil {

@@ -4,6 +4,7 @@ import (
 	"go/ast"
 	"go/constant"
 	"go/types"
+	"strings"
 
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/types/typeutil"
@@ -25,9 +26,6 @@ func IsNamed(t types.Type, pkg, name string) bool {
 
 // IsHTTP reports whether t is net/http's name, or a pointer to it.
 func IsHTTP(t types.Type, name string) bool { return IsNamed(t, "net/http", name) }
-
-// TypeOf is the type of e, nil when unknown.
-func TypeOf(pass *analysis.Pass, e ast.Expr) types.Type { return pass.TypesInfo.TypeOf(e) }
 
 // Callee is the function or method call calls, nil for a call of a
 // function value, a conversion or a builtin.
@@ -97,7 +95,7 @@ func ImportName(file *ast.File, path string) string {
 			continue
 		}
 		if imp.Name == nil {
-			return path[lastSlash(path)+1:]
+			return path[strings.LastIndexByte(path, '/')+1:]
 		}
 		if imp.Name.Name == "_" || imp.Name.Name == "." {
 			return ""
@@ -105,15 +103,6 @@ func ImportName(file *ast.File, path string) string {
 		return imp.Name.Name
 	}
 	return ""
-}
-
-func lastSlash(s string) int {
-	for i := len(s) - 1; i >= 0; i-- {
-		if s[i] == '/' {
-			return i
-		}
-	}
-	return -1
 }
 
 // IsZero reports whether e is a numeric constant 0.
