@@ -99,8 +99,7 @@ func holdEveryState(t *testing.T) *fixture {
 // holdPairs listens on addr and dials n connections to it at host.
 func holdPairs(t *testing.T, f *fixture, network, addr, host string, n int) {
 	t.Helper()
-	ln, err := net.Listen(network, addr)
-	require.NoError(t, err)
+	ln := listenFresh(t, network, addr)
 	t.Cleanup(func() { ln.Close() })
 	f.add(ln)
 	port := strconv.Itoa(int(f.ports[len(f.ports)-1]))
@@ -264,4 +263,20 @@ func TestEnginesAgreeOnSelections(t *testing.T) {
 		assert.NotEmpty(t, mine(nl), "%s", sel)
 		assert.Equal(t, mine(gp), mine(nl), "%s", sel)
 	}
+}
+
+// listenFresh listens on addr on a port that holds no socket of an earlier
+// run (see openPairs).
+func listenFresh(t *testing.T, network, addr string) net.Listener {
+	t.Helper()
+	for range 20 {
+		ln, err := net.Listen(network, addr)
+		require.NoError(t, err)
+		if !staleOn(t, uint16(ln.Addr().(*net.TCPAddr).Port), nil) {
+			return ln
+		}
+		ln.Close()
+	}
+	require.FailNow(t, "every port tried holds an earlier run's sockets")
+	return nil
 }

@@ -18,12 +18,45 @@ import (
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
+// openPairs opens n loopback connections on a port that holds no socket
+// of an earlier run: the kernel may hand out a port whose last user's
+// TIME_WAIT sockets are still there for a minute, and the tests count
+// every socket of their port.
 func openPairs(t *testing.T, n int) *loopback.Pairs {
 	t.Helper()
-	p, err := loopback.Open(n)
+	for range 20 {
+		p, err := loopback.Open(n)
+		require.NoError(t, err)
+		if !staleOn(t, p.Port(), p.Clients) {
+			t.Cleanup(p.Close)
+			return p
+		}
+		p.Close()
+	}
+	require.FailNow(t, "every port tried holds an earlier run's sockets")
+	return nil
+}
+
+// staleOn says whether port holds sockets other than its listener and the
+// connections whose client ends are given.
+func staleOn(t *testing.T, port uint16, clients []net.Conn) bool {
+	t.Helper()
+	ends := map[netip.AddrPort]bool{}
+	for _, c := range clients {
+		ends[c.LocalAddr().(*net.TCPAddr).AddrPort()] = true
+	}
+	snap, err := netstat.Take(context.Background(), netstat.Selector{Port: port})
 	require.NoError(t, err)
-	t.Cleanup(p.Close)
-	return p
+	for _, k := range snap.Sockets {
+		if k.Side != netstat.SideListen && !ends[unmapped(k.Local)] && !ends[unmapped(k.Remote)] {
+			return true
+		}
+	}
+	return false
+}
+
+func unmapped(a netip.AddrPort) netip.AddrPort {
+	return netip.AddrPortFrom(a.Addr().Unmap(), a.Port())
 }
 
 // waitFor polls the census until cond holds or the deadline passes, and
@@ -91,7 +124,7 @@ func TestTimeWaitIsCountedByPortButHasNoPid(t *testing.T) {
 		kept := s
 		kept.Sockets = nil
 		for _, k := range s.Sockets {
-			if ends[netip.AddrPortFrom(k.Local.Addr().Unmap(), k.Local.Port())] || ends[netip.AddrPortFrom(k.Remote.Addr().Unmap(), k.Remote.Port())] {
+			if ends[unmapped(k.Local)] || ends[unmapped(k.Remote)] {
 				kept.Sockets = append(kept.Sockets, k)
 			}
 		}
