@@ -9,6 +9,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/leaklab/leaklab/internal/cgrouptest"
 	"github.com/leaklab/leaklab/internal/loopback"
 )
 
@@ -26,12 +27,31 @@ const (
 // the process and 40,000 others in the namespace: "pid" is the census of
 // the process alone (most samples), "pid+time_wait" adds the read of the
 // namespace's TIME_WAIT sockets (once a second at most).
+//
+// It runs twice: with the other sockets' holders in a cgroup of their own
+// (others-apart: the watched process's cgroup holds its sockets alone, as
+// a service's or a container's does, and the kernel describes only
+// those), where the test may make one (root, cgroup v2); and with them in
+// the watched process's cgroup (others-in-cgroup), where the kernel
+// describes all 45,000.
 func BenchmarkSample(b *testing.B) {
 	own, err := loopback.Open(benchPairs)
 	require.NoError(b, err)
 	defer own.Close()
+	own.ResetOnClose()
+	b.Run("others-apart", func(b *testing.B) {
+		dir, err := cgrouptest.New(b)
+		if err != nil {
+			b.Skip(err)
+		}
+		benchSamples(b, cgrouptest.Env+"="+dir)
+	})
+	b.Run("others-in-cgroup", func(b *testing.B) { benchSamples(b) })
+}
+
+func benchSamples(b *testing.B, env ...string) {
 	for range benchOthers {
-		startChildEnv(b, []string{helperEnv + "=hold", helperTarget + "=" + strconv.Itoa(benchPairsEach)}, osArgs0())
+		startChildEnv(b, append([]string{helperEnv + "=hold", helperTarget + "=" + strconv.Itoa(benchPairsEach)}, env...), osArgs0())
 	}
 	cfg := Config{Pid: int32(os.Getpid())}.WithDefaults()
 	for _, tc := range []struct {

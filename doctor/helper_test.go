@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/leaklab/leaklab/internal/cgrouptest"
 	"github.com/leaklab/leaklab/internal/loopback"
 )
 
@@ -30,6 +31,10 @@ func runHelper(mode string) int {
 		return 0
 	}
 	if mode == "hold" { // sockets of other processes, for the benchmark
+		if err := cgrouptest.JoinFromEnv(); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 3
+		}
 		n, _ := strconv.Atoi(os.Getenv(helperTarget))
 		p, err := loopback.Open(n)
 		if err != nil {
@@ -37,6 +42,7 @@ func runHelper(mode string) int {
 			return 3
 		}
 		defer p.Close()
+		p.ResetOnClose() // killed: no TIME_WAIT left for the next benchmark
 		fmt.Println("ready")
 		time.Sleep(10 * time.Minute) // killed by the benchmark before
 		return 0

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/leaklab/leaklab/internal/cgrouptest"
 	"github.com/leaklab/leaklab/netstat"
 )
 
@@ -29,7 +30,13 @@ import (
 //     (30,000 sockets: its ends and its clients'), with the 40,000-socket
 //     load above also open;
 //   - */process: the whole process, `leaklab census` against ss or netstat
-//     with the same selection.
+//     with the same selection;
+//   - pid/*/netlink is the target in a cgroup of its own (where the test
+//     may make one: root, cgroup v2), so the kernel describes its sockets
+//     alone; netlink-shared-cgroup is the same census without the cgroup
+//     filter, what a process sharing its cgroup with the others gets;
+//   - port/*/kernel-dump is the kernel's part of the netlink census: the
+//     same request, the answers counted and dropped.
 //
 // It opens about 25,000 loopback connections, so it runs only when
 // LEAKLAB_BENCH_LARGE=1 (make bench-census).
@@ -38,7 +45,13 @@ func BenchmarkCensusLarge(b *testing.B) {
 		b.Skip("opens 25,000 loopback connections in helper processes; run with LEAKLAB_BENCH_LARGE=1 (make bench-census)")
 	}
 	leaklab := buildLeaklab(b)
-	_, ds := holdConns(b, 5000, "127.0.0.1")
+	var env []string
+	if dir, err := cgrouptest.New(b); err != nil {
+		b.Logf("the target shares its cgroup with the other sockets' holders: %v", err)
+	} else {
+		env = []string{cgrouptest.Env + "=" + dir}
+	}
+	_, ds := holdConnsEnv(b, env, 5000, "127.0.0.1")
 	target := ds[0].pid()
 	b.Run("pid/others=5000", func(b *testing.B) { benchPid(b, leaklab, target, 5000) })
 	server, _ := holdConns(b, 15000, "127.0.0.2", "127.0.0.3")
@@ -53,6 +66,10 @@ func benchPid(b *testing.B, leaklab string, pid int32, want int) {
 	sel := netstat.Selector{Pid: pid}
 	p := fmt.Sprint(pid)
 	b.Run("netlink", func(b *testing.B) { benchEngine(b, sel, netstat.Options{Engine: netstat.EngineNetlink}, want) })
+	b.Run("netlink-shared-cgroup", func(b *testing.B) {
+		defer netstat.SetCgroupFilter(false)()
+		benchEngine(b, sel, netstat.Options{Engine: netstat.EngineNetlink}, want)
+	})
 	b.Run("gopsutil", func(b *testing.B) { benchEngine(b, sel, netstat.Options{Engine: netstat.EngineGopsutil}, want) })
 	b.Run("leaklab/process", func(b *testing.B) {
 		benchExec(b, nil, want, leaklab, "census", "-pid", p, "-format", "json")
@@ -67,6 +84,14 @@ func benchPort(b *testing.B, leaklab string, port uint16, want int) {
 	filter := fmt.Sprintf("( sport = :%d or dport = :%d )", port, port)
 	b.Run("netlink", func(b *testing.B) {
 		benchEngine(b, sel, netstat.Options{Engine: netstat.EngineNetlink, SkipOwners: true}, want)
+	})
+	b.Run("kernel-dump", func(b *testing.B) {
+		defer reportCPU(b, selfCPU())
+		for b.Loop() {
+			if n, err := netstat.KernelDump(sel); err != nil || n < want {
+				b.Fatalf("the kernel's dump gave %d sockets (%v), want at least %d", n, err, want)
+			}
+		}
 	})
 	b.Run("netlink-with-owners", func(b *testing.B) { benchEngine(b, sel, netstat.Options{Engine: netstat.EngineNetlink}, want) })
 	b.Run("gopsutil", func(b *testing.B) { benchEngine(b, sel, netstat.Options{Engine: netstat.EngineGopsutil}, want) })

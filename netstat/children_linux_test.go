@@ -14,6 +14,10 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/leaklab/leaklab/internal/cgrouptest"
 )
 
 // The large benchmarks hold tens of thousands of connections, more than
@@ -24,6 +28,10 @@ import (
 // prints "ready". Both close every connection with a RST (SO_LINGER 0),
 // leaving no TIME_WAIT behind, and exit when their stdin closes.
 const childEnv = "LEAKLAB_NETSTAT_CHILD"
+
+// lateCgroupEnv names a cgroup a dialler joins once its connections are
+// open: its sockets stay in the cgroup they were made in.
+const lateCgroupEnv = "LEAKLAB_NETSTAT_LATE_CGROUP"
 
 func init() {
 	if role := os.Getenv(childEnv); role != "" {
@@ -36,6 +44,9 @@ func init() {
 }
 
 func runChild(role, arg string) error {
+	if err := cgrouptest.JoinFromEnv(); err != nil {
+		return err
+	}
 	var conns []*net.TCPConn
 	var mu sync.Mutex
 	keep := func(c *net.TCPConn) {
@@ -66,6 +77,23 @@ func runChild(role, arg string) error {
 		n, _ := strconv.Atoi(f[1])
 		if err := dialMany(f[0], n, f[2], keep); err != nil {
 			return err
+		}
+		// Sockets that are not TCP, which no TCP census returns.
+		udp, err := net.ListenPacket("udp", "127.0.0.1:0")
+		if err != nil {
+			return err
+		}
+		defer udp.Close()
+		pair, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM, 0)
+		if err != nil {
+			return err
+		}
+		defer unix.Close(pair[0])
+		defer unix.Close(pair[1])
+		if dir := os.Getenv(lateCgroupEnv); dir != "" {
+			if err := cgrouptest.Join(dir); err != nil {
+				return err
+			}
 		}
 		fmt.Println("ready")
 	default:
@@ -116,15 +144,17 @@ type child struct {
 
 func (c *child) pid() int32 { return int32(c.cmd.Process.Pid) }
 
-// startChild starts a helper and waits for its first line; Cleanup stops it.
-func startChild(tb testing.TB, role, arg string) *child {
+// startChild starts a helper and waits for its first line; Cleanup stops
+// it. env adds to the helper's environment (cgrouptest.Env=DIR puts it in
+// a cgroup before it opens a socket).
+func startChild(tb testing.TB, role, arg string, env ...string) *child {
 	tb.Helper()
 	exe, err := os.Executable()
 	if err != nil {
 		tb.Fatal(err)
 	}
 	cmd := exec.Command(exe, "-test.run=^$", arg)
-	cmd.Env = append(os.Environ(), childEnv+"="+role)
+	cmd.Env = append(append(os.Environ(), childEnv+"="+role), env...)
 	cmd.Stderr = os.Stderr
 	stdin, _ := cmd.StdinPipe()
 	stdout, _ := cmd.StdoutPipe()
@@ -146,6 +176,12 @@ func startChild(tb testing.TB, role, arg string) *child {
 // diallers.
 func holdConns(tb testing.TB, n int, sources ...string) (*child, []*child) {
 	tb.Helper()
+	return holdConnsEnv(tb, nil, n, sources...)
+}
+
+// holdConnsEnv is holdConns with env added to the diallers' environment.
+func holdConnsEnv(tb testing.TB, env []string, n int, sources ...string) (*child, []*child) {
+	tb.Helper()
 	h := startChild(tb, "hold", "")
 	var ds []*child
 	for i, src := range sources {
@@ -153,7 +189,7 @@ func holdConns(tb testing.TB, n int, sources ...string) (*child, []*child) {
 		if i == 0 {
 			share += n % len(sources)
 		}
-		ds = append(ds, startChild(tb, "dial", fmt.Sprintf("%s %d %s", h.line, share, src)))
+		ds = append(ds, startChild(tb, "dial", fmt.Sprintf("%s %d %s", h.line, share, src), env...))
 	}
 	return h, ds
 }

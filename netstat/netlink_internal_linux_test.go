@@ -38,6 +38,7 @@ func TestLegacyAndPerFamilyDumpsAgree(t *testing.T) {
 			noLegacy.Store(legacyOff)
 			d, err := dump(context.Background(), fd, stateMask(nil), portFilter(sel), nil)
 			require.NoError(t, err)
+			d.decode(nil)
 			for j, k := range d.sockets {
 				if slices.Contains(ports, k.Local.Port()) || slices.Contains(ports, k.Remote.Port()) {
 					got[i] = append(got[i], fmt.Sprintf("%s %s %s %d", k.Local, k.Remote, k.State, d.inodes[j]))

@@ -5,6 +5,7 @@ package netstat
 import (
 	"context"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"net/netip"
 	"slices"
@@ -55,6 +56,64 @@ func openSockDiag() (int, error) {
 type dumped struct {
 	sockets []Socket
 	inodes  []uint32
+	// raw holds the struct inet_diag_msg of each socket kept, back to back
+	// in chunks of rawChunkBytes, until decode turns them into sockets:
+	// chunks of bytes without pointers grow without copying while the dump
+	// comes in, and the sockets are then allocated once, at their number.
+	raw [][]byte
+	// keep, when set, drops the sockets whose inode it refuses as they come.
+	keep func(inode uint32) bool
+}
+
+const rawChunkBytes = 1024 * inetDiagMsgBytes
+
+// add keeps one socket's message.
+func (d *dumped) add(m []byte) {
+	if d.keep != nil && !d.keep(binary.NativeEndian.Uint32(m[68:])) {
+		return
+	}
+	if len(d.raw) == 0 || len(d.raw[len(d.raw)-1]) == rawChunkBytes {
+		d.raw = append(d.raw, make([]byte, 0, rawChunkBytes))
+	}
+	last := &d.raw[len(d.raw)-1]
+	*last = append(*last, m[:inetDiagMsgBytes]...)
+}
+
+// count is the number of messages kept.
+func (d *dumped) count() int {
+	n := 0
+	for _, c := range d.raw {
+		n += len(c) / inetDiagMsgBytes
+	}
+	return n
+}
+
+// decode turns the kept messages whose inode keep accepts (nil: all) into
+// sockets and inodes.
+func (d *dumped) decode(keep func(inode uint32) bool) *dumped {
+	n := d.count()
+	if keep != nil {
+		n = 0
+		for _, c := range d.raw {
+			for i := 0; i < len(c); i += inetDiagMsgBytes {
+				if keep(binary.NativeEndian.Uint32(c[i+68:])) {
+					n++
+				}
+			}
+		}
+	}
+	d.sockets, d.inodes = make([]Socket, 0, n), make([]uint32, 0, n)
+	for _, c := range d.raw {
+		for i := 0; i < len(c); i += inetDiagMsgBytes {
+			m := c[i : i+inetDiagMsgBytes]
+			if inode := binary.NativeEndian.Uint32(m[68:]); keep == nil || keep(inode) {
+				d.sockets = append(d.sockets, decode(m))
+				d.inodes = append(d.inodes, inode)
+			}
+		}
+	}
+	d.raw = nil
+	return d
 }
 
 // stateMask is the request's idiag_states: one bit per kernel state
@@ -77,7 +136,8 @@ var noLegacy atomic.Bool
 
 // dump asks the kernel for the TCP sockets of both families in the states
 // of mask that pass the bytecode filter bc (none: every socket), and
-// decodes those whose inode keep accepts (nil: all).
+// keeps, for decode, the messages of those whose inode keep accepts (nil:
+// all).
 //
 // It sends the legacy TCPDIAG_GETSOCK request first: the kernel dumps it
 // with family AF_UNSPEC, walking its socket tables once for IPv4 and IPv6,
@@ -88,16 +148,19 @@ var noLegacy atomic.Bool
 func dump(ctx context.Context, fd int, mask uint32, bc []byte, keep func(inode uint32) bool) (*dumped, error) {
 	buf := make([]byte, recvBufferBytes)
 	if !noLegacy.Load() {
-		out := &dumped{}
-		err := exchange(ctx, fd, legacyRequest(mask, bc), buf, keep, out)
-		if err == nil || ctx.Err() != nil {
-			return out, err
+		out := &dumped{keep: keep}
+		err := exchange(ctx, fd, legacyRequest(mask, bc), buf, out)
+		if err == nil {
+			return out, nil
+		}
+		if ctx.Err() != nil || errors.Is(err, unix.EINVAL) && len(bc) > 0 {
+			return nil, err // the kernel refused the filter, not the request
 		}
 		noLegacy.Store(true)
 	}
-	out := &dumped{}
+	out := &dumped{keep: keep}
 	for _, family := range []uint8{unix.AF_INET, unix.AF_INET6} {
-		if err := exchange(ctx, fd, request(family, mask, bc), buf, keep, out); err != nil {
+		if err := exchange(ctx, fd, request(family, mask, bc), buf, out); err != nil {
 			return nil, err
 		}
 	}
@@ -105,14 +168,14 @@ func dump(ctx context.Context, fd int, mask uint32, bc []byte, keep func(inode u
 }
 
 // exchange sends one dump request and reads its answers into out.
-func exchange(ctx context.Context, fd int, req, buf []byte, keep func(uint32) bool, out *dumped) error {
+func exchange(ctx context.Context, fd int, req, buf []byte, out *dumped) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
 	if err := unix.Sendto(fd, req, 0, &unix.SockaddrNetlink{Family: unix.AF_NETLINK}); err != nil {
 		return fmt.Errorf("send the inet_diag request: %w", err)
 	}
-	return receive(ctx, fd, buf, keep, out)
+	return receive(ctx, fd, buf, out)
 }
 
 // legacyRequest builds a TCPDIAG_GETSOCK dump request: nlmsghdr, struct
@@ -158,7 +221,7 @@ func message(typ uint16, reqBytes int, bc []byte) []byte {
 }
 
 // receive reads one dump's answers until NLMSG_DONE, appending to out.
-func receive(ctx context.Context, fd int, buf []byte, keep func(uint32) bool, out *dumped) error {
+func receive(ctx context.Context, fd int, buf []byte, out *dumped) error {
 	for {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -170,14 +233,14 @@ func receive(ctx context.Context, fd int, buf []byte, keep func(uint32) bool, ou
 		if err != nil {
 			return fmt.Errorf("read the inet_diag answer: %w", err)
 		}
-		if done, err := parse(buf[:n], keep, out); err != nil || done {
+		if done, err := parse(buf[:n], out); err != nil || done {
 			return err
 		}
 	}
 }
 
 // parse decodes the netlink messages of one read.
-func parse(b []byte, keep func(uint32) bool, out *dumped) (bool, error) {
+func parse(b []byte, out *dumped) (bool, error) {
 	ne := binary.NativeEndian
 	for len(b) >= unix.NLMSG_HDRLEN {
 		size := int(ne.Uint32(b[0:]))
@@ -198,10 +261,7 @@ func parse(b []byte, keep func(uint32) bool, out *dumped) (bool, error) {
 			if len(body) < inetDiagMsgBytes {
 				break
 			}
-			if inode := ne.Uint32(body[68:]); keep == nil || keep(inode) {
-				out.sockets = append(out.sockets, decode(body))
-				out.inodes = append(out.inodes, inode)
-			}
+			out.add(body)
 		}
 		b = b[min(len(b), (size+unix.NLMSG_ALIGNTO-1)&^(unix.NLMSG_ALIGNTO-1)):]
 	}
@@ -209,8 +269,7 @@ func parse(b []byte, keep func(uint32) bool, out *dumped) (bool, error) {
 }
 
 // decode reads a struct inet_diag_msg: family, state, then the socket id
-// (ports and addresses in network order); the inode, at offset 68, is
-// read by parse.
+// (ports and addresses in network order); the inode is at offset 68.
 func decode(m []byte) Socket {
 	be := binary.BigEndian
 	var k Socket

@@ -10,11 +10,14 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// scanSockets calls visit with the inode of every socket among the file
-// descriptors of process pid (/proc/PID/fd/N -> "socket:[INODE]"), until
-// visit returns false. It reads the links with readlinkat on the
-// directory and one buffer, without a string per link.
-func scanSockets(pid int32, visit func(inode uint32) bool) error {
+// scanSockets calls visit with the inode and the descriptor of every
+// socket among the file descriptors of process pid, until visit returns
+// false. Another process's are read from their links
+// (/proc/PID/fd/N -> "socket:[INODE]") with readlinkat on the directory
+// and one buffer, without a string per link; this process's own with
+// statx(2) on each descriptor, which spares procfs a lookup per link and
+// costs a fifth as much.
+func scanSockets(pid int32, visit func(inode uint32, fd int) bool) error {
 	dir, err := os.Open("/proc/" + strconv.Itoa(int(pid)) + "/fd")
 	if err != nil {
 		return err
@@ -24,18 +27,45 @@ func scanSockets(pid int32, visit func(inode uint32) bool) error {
 	if err != nil {
 		return err
 	}
-	dirfd := int(dir.Fd())
-	var buf [64]byte
+	inodeOf := linkedSocket(int(dir.Fd()))
+	if pid == int32(os.Getpid()) {
+		inodeOf = ownSocket
+	}
 	for _, name := range names {
-		n, err := unix.Readlinkat(dirfd, name, buf[:])
-		if err != nil || n == len(buf) {
-			continue // closed meanwhile, or a long path: not a socket
+		fd, err := strconv.Atoi(name)
+		if err != nil {
+			continue
 		}
-		if inode, ok := socketInode(buf[:n]); ok && !visit(inode) {
+		if inode, ok := inodeOf(name, fd); ok && !visit(inode, fd) {
 			return nil
 		}
 	}
 	return nil
+}
+
+// linkedSocket reads the socket inode of a descriptor from its link in the
+// /proc/PID/fd directory dirfd.
+func linkedSocket(dirfd int) func(name string, fd int) (uint32, bool) {
+	var buf [64]byte
+	return func(name string, _ int) (uint32, bool) {
+		n, err := unix.Readlinkat(dirfd, name, buf[:])
+		if err != nil || n == len(buf) {
+			return 0, false // closed meanwhile, or a long path: not a socket
+		}
+		return socketInode(buf[:n])
+	}
+}
+
+// ownSocket reads the socket inode of one of this process's descriptors.
+// AT_STATX_DONT_SYNC keeps a network file system (or FUSE) from being
+// asked: a socket's attributes are always local.
+func ownSocket(_ string, fd int) (uint32, bool) {
+	var st unix.Statx_t
+	err := unix.Statx(fd, "", unix.AT_EMPTY_PATH|unix.AT_STATX_DONT_SYNC, unix.STATX_TYPE|unix.STATX_INO, &st)
+	if err != nil || st.Mode&unix.S_IFMT != unix.S_IFSOCK {
+		return 0, false
+	}
+	return uint32(st.Ino), true
 }
 
 // socketInode parses a socket's link target, "socket:[12345]".
@@ -48,10 +78,19 @@ func socketInode(link []byte) (uint32, bool) {
 	return uint32(n), err == nil
 }
 
+// socketFDs maps the inodes of a process's sockets to a descriptor that
+// holds each.
+type socketFDs map[uint32]int
+
+func (f socketFDs) has(inode uint32) bool {
+	_, ok := f[inode]
+	return ok
+}
+
 // inodesOf returns the inodes of process pid's sockets.
-func inodesOf(pid int32) (map[uint32]bool, error) {
-	own := map[uint32]bool{}
-	err := scanSockets(pid, func(inode uint32) bool { own[inode] = true; return true })
+func inodesOf(pid int32) (socketFDs, error) {
+	own := socketFDs{}
+	err := scanSockets(pid, func(inode uint32, fd int) bool { own[inode] = fd; return true })
 	return own, err
 }
 
@@ -75,7 +114,7 @@ func findOwners(want map[uint32]int32) {
 		if err != nil {
 			continue
 		}
-		scanSockets(int32(pid), func(inode uint32) bool {
+		scanSockets(int32(pid), func(inode uint32, _ int) bool {
 			if p, ok := want[inode]; ok && p == 0 {
 				want[inode] = int32(pid)
 				left--

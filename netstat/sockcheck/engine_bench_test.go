@@ -22,6 +22,7 @@ func BenchmarkSampleEngines(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer p.Close()
+	p.ResetOnClose()
 	selections := []struct {
 		name string
 		opts []Option
