@@ -36,7 +36,9 @@ import (
 //     alone; netlink-shared-cgroup is the same census without the cgroup
 //     filter, what a process sharing its cgroup with the others gets;
 //   - port/*/kernel-dump is the kernel's part of the netlink census: the
-//     same request, the answers counted and dropped.
+//     same request, the answers counted and dropped; kernel-dump-server-side
+//     the same for the server's 15,000 ends alone, to show that the kernel's
+//     cost follows the number of sockets it describes.
 //
 // It opens about 25,000 loopback connections, so it runs only when
 // LEAKLAB_BENCH_LARGE=1 (make bench-census).
@@ -85,14 +87,18 @@ func benchPort(b *testing.B, leaklab string, port uint16, want int) {
 	b.Run("netlink", func(b *testing.B) {
 		benchEngine(b, sel, netstat.Options{Engine: netstat.EngineNetlink, SkipOwners: true}, want)
 	})
-	b.Run("kernel-dump", func(b *testing.B) {
-		defer reportCPU(b, selfCPU())
-		for b.Loop() {
-			if n, err := netstat.KernelDump(sel); err != nil || n < want {
-				b.Fatalf("the kernel's dump gave %d sockets (%v), want at least %d", n, err, want)
+	kernelDump := func(sel netstat.Selector, want int) func(b *testing.B) {
+		return func(b *testing.B) {
+			defer reportCPU(b, selfCPU())
+			for b.Loop() {
+				if n, err := netstat.KernelDump(sel); err != nil || n < want {
+					b.Fatalf("the kernel's dump of %s gave %d sockets (%v), want at least %d", sel, n, err, want)
+				}
 			}
 		}
-	})
+	}
+	b.Run("kernel-dump", kernelDump(sel, want))
+	b.Run("kernel-dump-server-side", kernelDump(netstat.Selector{LocalPort: port}, want/2))
 	b.Run("netlink-with-owners", func(b *testing.B) { benchEngine(b, sel, netstat.Options{Engine: netstat.EngineNetlink}, want) })
 	b.Run("gopsutil", func(b *testing.B) { benchEngine(b, sel, netstat.Options{Engine: netstat.EngineGopsutil}, want) })
 	b.Run("leaklab/process", func(b *testing.B) {

@@ -71,11 +71,12 @@ func takeNetlink(ctx context.Context, sel Selector, o Options, dial func() (int,
 // descriptors are read (the two are independent, and each costs about as
 // much as the other for a process with thousands of sockets), then kept
 // when the process holds them. It returns the descriptors it read, and no
-// dump when the filter cannot serve: a selection by port, a cgroup it
-// cannot name, a kernel without the filter, or a TCP socket among the
-// descriptors that the dump did not return (made in another cgroup).
+// dump when the filter cannot serve: a selection by port or state, a
+// cgroup it cannot name, a kernel without the filter, or a TCP socket
+// among the descriptors that the dump did not return (made in another
+// cgroup; the process is then counted without the filter for a while).
 func dumpCgroup(ctx context.Context, fd int, sel Selector) (*dumped, socketFDs, error) {
-	if sel.byPort() || noCgroupFilter.Load() {
+	if sel.byPort() || len(sel.States) > 0 || noCgroupFilter.Load() || missedRecently(sel.Pid) {
 		return nil, nil, nil
 	}
 	id, ok := cgroupID(sel.Pid)
@@ -104,6 +105,7 @@ func dumpCgroup(ctx context.Context, fd int, sel Selector) (*dumped, socketFDs, 
 	}
 	d.decode(own.has)
 	if missedTCP(d, own, sel.Pid) {
+		rememberMiss(sel.Pid)
 		return nil, own, nil
 	}
 	return d, own, nil

@@ -8,10 +8,12 @@ import (
 	"encoding/binary"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"golang.org/x/sys/unix"
 )
@@ -25,16 +27,26 @@ import (
 // other sockets without describing them. A socket made in another cgroup
 // (created before the process moved, or passed in over a unix socket)
 // would be missed, so the census checks that every socket descriptor of
-// the process the filtered dump did not return is not TCP, and dumps
-// again without the filter when one is.
+// the process the filtered dump did not return is not TCP (nor MPTCP,
+// whose TCP subflows carry the descriptor's inode), and dumps again
+// without the filter when one is, and for that process's next 30 s.
 
 const (
 	bcCgroupCond  = 13            // INET_DIAG_BC_CGROUP_COND: u64 cgroup v2 id
 	bcCgroupBytes = bcOpBytes + 8 // the op and the id
-	tcpProtoIPv4  = "TCP"         // sk_prot->name of a TCP socket, IPv4
-	tcpProtoIPv6  = "TCPv6"       // and IPv6
 	sockProtoAttr = "system.sockprotoname"
+	// missMemory is how long a process whose sockets the filter missed is
+	// counted without it.
+	missMemory = 30 * time.Second
 )
+
+// tcpProtos are the protocol names (sk_prot->name) of the sockets whose
+// connections a TCP dump holds.
+var tcpProtos = []string{"TCP", "TCPv6", "MPTCP", "MPTCPv6"}
+
+// bcCgroupOp is the op cgroupFilter writes; a test makes it one no kernel
+// knows, to see the census fall back.
+var bcCgroupOp byte = bcCgroupCond
 
 // noCgroupFilter is set once the kernel has refused the cgroup filter
 // (before 5.9, or without CONFIG_SOCK_CGROUP_DATA): a census by pid then
@@ -45,7 +57,7 @@ var noCgroupFilter atomic.Bool
 // falls through when it holds and jumps 4 bytes past the end when not.
 func cgroupFilter(id uint64) []byte {
 	b := make([]byte, bcCgroupBytes)
-	b[0], b[1] = bcCgroupCond, bcCgroupBytes
+	b[0], b[1] = bcCgroupOp, bcCgroupBytes
 	binary.NativeEndian.PutUint16(b[2:], bcCgroupBytes+bcOpBytes)
 	binary.NativeEndian.PutUint64(b[bcOpBytes:], id)
 	return b
@@ -61,17 +73,11 @@ func cgroupID(pid int32) (uint64, bool) {
 	if !ok {
 		return 0, false
 	}
-	m, ok := cgroup2Mount()
+	dir, ok := cgroupDir(rel, cgroup2Mounts())
 	if !ok {
 		return 0, false
 	}
-	if m.root != "/" {
-		if rel != m.root && !strings.HasPrefix(rel, m.root+"/") {
-			return 0, false
-		}
-		rel = strings.TrimPrefix(rel, m.root)
-	}
-	h, _, err := unix.NameToHandleAt(unix.AT_FDCWD, filepath.Join(m.dir, rel), 0)
+	h, _, err := unix.NameToHandleAt(unix.AT_FDCWD, dir, 0)
 	if err != nil || len(h.Bytes()) != 8 {
 		return 0, false
 	}
@@ -94,7 +100,7 @@ func parseCgroupFile(b []byte) (string, bool) {
 		if rest, ok := bytes.CutPrefix(bytes.TrimRight(line, "\n"), []byte("0::")); ok {
 			p := string(rest)
 			// A process outside this cgroup namespace shows as "/../..".
-			return p, strings.HasPrefix(p, "/") && !strings.Contains(p, "/..")
+			return p, strings.HasPrefix(p, "/") && !strings.HasPrefix(p, "/..")
 		}
 	}
 	return "", false
@@ -102,24 +108,39 @@ func parseCgroupFile(b []byte) (string, bool) {
 
 type mount struct{ dir, root string }
 
-// cgroup2Mount finds where cgroup v2 is mounted, once: its mount point and
-// the cgroup its root is (mountinfo's root field, "/" but in some
+// cgroupDir is the directory of cgroup rel under the first of mounts whose
+// root holds it.
+func cgroupDir(rel string, mounts []mount) (string, bool) {
+	for _, m := range mounts {
+		switch {
+		case m.root == "/":
+			return filepath.Join(m.dir, rel), true
+		case rel == m.root || strings.HasPrefix(rel, m.root+"/"):
+			return filepath.Join(m.dir, strings.TrimPrefix(rel, m.root)), true
+		}
+	}
+	return "", false
+}
+
+// cgroup2Mounts finds where cgroup v2 is mounted, once: each mount point
+// and the cgroup its root is (mountinfo's root field: "/" but in some
 // containers).
-var cgroup2Mount = sync.OnceValues(func() (mount, bool) {
+var cgroup2Mounts = sync.OnceValue(func() []mount {
 	f, err := os.Open("/proc/self/mountinfo")
 	if err != nil {
-		return mount{}, false
+		return nil
 	}
 	defer f.Close()
+	var out []mount
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
 		pre, post, ok := strings.Cut(sc.Text(), " - ")
 		fields, fs := strings.Fields(pre), strings.Fields(post)
 		if ok && len(fields) >= 5 && len(fs) > 0 && fs[0] == "cgroup2" {
-			return mount{dir: unescapeMount(fields[4]), root: unescapeMount(fields[3])}, true
+			out = append(out, mount{dir: unescapeMount(fields[4]), root: unescapeMount(fields[3])})
 		}
 	}
-	return mount{}, false
+	return out
 })
 
 // unescapeMount undoes mountinfo's octal escapes (\040 for a space).
@@ -145,28 +166,69 @@ func unescapeMount(s string) string {
 // inode to descriptor) holds a TCP socket the dump d did not return.
 // Sockets of other kinds (unix, UDP, netlink) are never in a TCP dump;
 // each is told apart by its protocol name, one getxattr(2) of
-// system.sockprotoname per descriptor.
+// system.sockprotoname per descriptor. A name it may not read counts as
+// TCP: a census must not drop sockets on a guess. A TCP descriptor that
+// no longer holds the inode the scan saw was closed, and its number
+// reused, while the kernel dumped: not a miss.
 func missedTCP(d *dumped, fds socketFDs, pid int32) bool {
-	if len(d.inodes) == len(fds) {
-		return false // every socket descriptor came back
-	}
 	found := make(map[uint32]bool, len(d.inodes))
 	for _, inode := range d.inodes {
 		found[inode] = true
 	}
+	if len(found) == len(fds) {
+		return false // every socket descriptor came back
+	}
 	dir := "/proc/" + strconv.Itoa(int(pid)) + "/fd/"
-	var name [16]byte
+	var name [32]byte
 	for inode, fd := range fds {
 		if found[inode] {
 			continue
 		}
-		n, err := unix.Getxattr(dir+strconv.Itoa(fd), sockProtoAttr, name[:])
-		if err != nil {
+		path := dir + strconv.Itoa(fd)
+		n, err := unix.Getxattr(path, sockProtoAttr, name[:])
+		switch {
+		case err == unix.ENOENT || err == unix.EBADF:
 			continue // closed meanwhile
-		}
-		if p := string(bytes.TrimRight(name[:n], "\x00")); p == tcpProtoIPv4 || p == tcpProtoIPv6 {
+		case err != nil:
 			return true
+		case !slices.Contains(tcpProtos, string(bytes.TrimRight(name[:n], "\x00"))):
+			continue
 		}
+		if now, err := os.Readlink(path); err == nil {
+			if again, ok := socketInode([]byte(now)); ok && again != inode {
+				continue // the descriptor was closed and its number reused
+			}
+		}
+		return true
 	}
 	return false
+}
+
+// cgroupMisses remembers the processes whose sockets the filter missed,
+// and until when to count them without it.
+var cgroupMisses = struct {
+	sync.Mutex
+	until map[int32]time.Time
+}{until: map[int32]time.Time{}}
+
+// missedRecently reports whether the filter missed pid's sockets within
+// missMemory.
+func missedRecently(pid int32) bool {
+	cgroupMisses.Lock()
+	defer cgroupMisses.Unlock()
+	return time.Now().Before(cgroupMisses.until[pid])
+}
+
+// rememberMiss counts pid without the filter for missMemory, and forgets
+// the processes whose time is up.
+func rememberMiss(pid int32) {
+	cgroupMisses.Lock()
+	defer cgroupMisses.Unlock()
+	now := time.Now()
+	for p, t := range cgroupMisses.until {
+		if now.After(t) {
+			delete(cgroupMisses.until, p)
+		}
+	}
+	cgroupMisses.until[pid] = now.Add(missMemory)
 }

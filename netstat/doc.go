@@ -6,7 +6,16 @@
 // default asks the kernel over netlink (sock_diag, inet_diag), as ss does:
 // the kernel keeps only the states and ports asked for, and the owners are
 // found by socket inode in /proc/PID/fd, for a selection by pid in that
-// process's descriptors alone. The gopsutil engine
+// process's descriptors alone. For a selection by pid alone (no port, no
+// state) the kernel also keeps only the sockets made in the process's
+// cgroup v2 (a service's, a container's or a pod's): it still walks the
+// sockets of processes in other cgroups, but no longer describes them,
+// which is most of a census's cost. A TCP or MPTCP socket among the
+// process's descriptors that this dump did not return (made before the
+// process moved, or passed to it, as by systemd's socket activation) makes
+// the census ask for every socket instead, for that process's next 30 s;
+// a descriptor whose protocol it may not read counts as one. The gopsutil
+// engine
 // (github.com/shirou/gopsutil/v3) parses /proc/net/tcp and works on every
 // OS gopsutil supports; it is the default elsewhere, and the fallback when
 // the kernel refuses netlink.

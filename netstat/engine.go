@@ -22,9 +22,11 @@ const (
 	// writes one note saying so and counts with gopsutil from then on.
 	EngineAuto Engine = "auto"
 	// EngineNetlink asks the Linux kernel over netlink (sock_diag,
-	// inet_diag), which filters by state and port itself; the owners of
-	// the sockets are found by inode, reading /proc/PID/fd only for the
-	// processes the selection needs. Linux only.
+	// inet_diag), which filters by state and port itself, and for a
+	// selection by pid alone by the process's cgroup v2 (Linux 5.9 with
+	// CONFIG_SOCK_CGROUP_DATA; without it, every socket is asked for); the
+	// owners of the sockets are found by inode, reading /proc/PID/fd only
+	// for the processes the selection needs. Linux only.
 	EngineNetlink Engine = "netlink"
 	// EngineGopsutil parses /proc/net/tcp and /proc/net/tcp6 (and the
 	// equivalent elsewhere) through github.com/shirou/gopsutil and walks

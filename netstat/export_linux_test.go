@@ -42,3 +42,18 @@ func CgroupFilterServed(pid int32) (bool, error) {
 	d, _, err := dumpCgroup(context.Background(), fd, Selector{Pid: pid})
 	return d != nil, err
 }
+
+// CgroupFilterRefused reports whether the kernel has refused the cgroup
+// filter.
+func CgroupFilterRefused() bool { return noCgroupFilter.Load() }
+
+// BreakCgroupFilter makes the cgroup filter an op no kernel knows, as a
+// kernel before 5.9 would see it; the returned func mends it and clears
+// the refusal.
+func BreakCgroupFilter() (mend func()) {
+	bcCgroupOp = 99
+	return func() {
+		bcCgroupOp = bcCgroupCond
+		noCgroupFilter.Store(false)
+	}
+}

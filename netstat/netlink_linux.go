@@ -65,15 +65,22 @@ type dumped struct {
 	keep func(inode uint32) bool
 }
 
-const rawChunkBytes = 1024 * inetDiagMsgBytes
+// The first chunk holds 64 messages, and each next twice as many, up to
+// rawChunkBytes: a dump of a few listeners allocates little.
+const (
+	rawFirstChunk = 64 * inetDiagMsgBytes
+	rawChunkBytes = 1024 * inetDiagMsgBytes
+)
 
 // add keeps one socket's message.
 func (d *dumped) add(m []byte) {
 	if d.keep != nil && !d.keep(binary.NativeEndian.Uint32(m[68:])) {
 		return
 	}
-	if len(d.raw) == 0 || len(d.raw[len(d.raw)-1]) == rawChunkBytes {
-		d.raw = append(d.raw, make([]byte, 0, rawChunkBytes))
+	if len(d.raw) == 0 {
+		d.raw = append(d.raw, make([]byte, 0, rawFirstChunk))
+	} else if last := d.raw[len(d.raw)-1]; len(last) == cap(last) {
+		d.raw = append(d.raw, make([]byte, 0, min(2*cap(last), rawChunkBytes)))
 	}
 	last := &d.raw[len(d.raw)-1]
 	*last = append(*last, m[:inetDiagMsgBytes]...)

@@ -6,6 +6,8 @@ import (
 	"bytes"
 	"os"
 	"strconv"
+	"sync"
+	"sync/atomic"
 
 	"golang.org/x/sys/unix"
 )
@@ -27,9 +29,10 @@ func scanSockets(pid int32, visit func(inode uint32, fd int) bool) error {
 	if err != nil {
 		return err
 	}
-	inodeOf := linkedSocket(int(dir.Fd()))
-	if pid == int32(os.Getpid()) {
-		inodeOf = ownSocket
+	linked := linkedSocket(int(dir.Fd()))
+	inodeOf := linked
+	if pid == procSelf() && !noStatx.Load() {
+		inodeOf = func(name string, fd int) (uint32, bool) { return ownSocket(name, fd, linked) }
 	}
 	for _, name := range names {
 		fd, err := strconv.Atoi(name)
@@ -42,6 +45,26 @@ func scanSockets(pid int32, visit func(inode uint32, fd int) bool) error {
 	}
 	return nil
 }
+
+// procSelf is this process's pid as /proc numbers it, which differs from
+// os.Getpid when /proc belongs to another pid namespace; -1 when it
+// cannot be read.
+var procSelf = sync.OnceValue(func() int32 {
+	link, err := os.Readlink("/proc/self")
+	if err != nil {
+		return -1
+	}
+	pid, err := strconv.ParseInt(link, 10, 32)
+	if err != nil {
+		return -1
+	}
+	return int32(pid)
+})
+
+// noStatx is set once statx(2) is refused (a kernel before 4.11, or a
+// seccomp profile): this process's descriptors are then read from their
+// links too.
+var noStatx atomic.Bool
 
 // linkedSocket reads the socket inode of a descriptor from its link in the
 // /proc/PID/fd directory dirfd.
@@ -56,13 +79,20 @@ func linkedSocket(dirfd int) func(name string, fd int) (uint32, bool) {
 	}
 }
 
-// ownSocket reads the socket inode of one of this process's descriptors.
+// ownSocket reads the socket inode of one of this process's descriptors
+// with statx, falling back to its link when statx is refused.
 // AT_STATX_DONT_SYNC keeps a network file system (or FUSE) from being
 // asked: a socket's attributes are always local.
-func ownSocket(_ string, fd int) (uint32, bool) {
+func ownSocket(name string, fd int, linked func(string, int) (uint32, bool)) (uint32, bool) {
 	var st unix.Statx_t
 	err := unix.Statx(fd, "", unix.AT_EMPTY_PATH|unix.AT_STATX_DONT_SYNC, unix.STATX_TYPE|unix.STATX_INO, &st)
-	if err != nil || st.Mode&unix.S_IFMT != unix.S_IFSOCK {
+	switch {
+	case err == unix.EBADF:
+		return 0, false // closed meanwhile
+	case err != nil:
+		noStatx.Store(true)
+		return linked(name, fd)
+	case st.Mode&unix.S_IFMT != unix.S_IFSOCK:
 		return 0, false
 	}
 	return uint32(st.Ino), true

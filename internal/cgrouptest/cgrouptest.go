@@ -3,11 +3,10 @@
 // cgroup to itself asks the kernel for that cgroup's sockets alone, and
 // the tests show both that case and the shared one.
 //
-// New needs cgroup v2 mounted and the right to make a directory in it
-// (root, or a delegated subtree); where it cannot, it returns an error
-// saying why, for the test to skip with. A helper process joins with
-// Join, before it opens any socket: a socket stays in the cgroup it was
-// created in.
+// New needs cgroup v2 mounted and the right to make a directory at its
+// top (root); where it cannot, it returns an error saying why, for the
+// test to skip with. A helper process joins with Join, before it opens
+// any socket: a socket stays in the cgroup it was created in.
 package cgrouptest
 
 import "os"

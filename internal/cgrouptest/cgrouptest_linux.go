@@ -15,17 +15,20 @@ import (
 
 // New makes a cgroup v2 directory for the test, at the top of the
 // hierarchy, and removes it at Cleanup once its processes have left (the
-// test must stop them first: start them after calling New, so that their
-// Cleanup runs before its).
+// test should stop them first: start them after calling New, so that
+// their Cleanup runs before its; any still there are killed). It first
+// removes the empty directories that tests killed before their Cleanup
+// left behind.
 func New(tb testing.TB) (string, error) {
 	tb.Helper()
 	root, err := mountPoint()
 	if err != nil {
 		return "", err
 	}
-	dir, err := os.MkdirTemp(root, "leaklab-test-")
+	sweep(root)
+	dir, err := os.MkdirTemp(root, prefix)
 	if err != nil {
-		return "", fmt.Errorf("make a cgroup under %s: %w (run as root, or where cgroup v2 is delegated)", root, err)
+		return "", fmt.Errorf("make a cgroup under %s: %w (run as root)", root, err)
 	}
 	tb.Cleanup(func() {
 		deadline := time.Now().Add(5 * time.Second)
@@ -38,10 +41,23 @@ func New(tb testing.TB) (string, error) {
 				tb.Errorf("cgroup %s not removed: %v (a helper process is still in it)", dir, err)
 				return
 			}
+			os.WriteFile(filepath.Join(dir, "cgroup.kill"), []byte("1"), 0) // Linux 5.14
 			time.Sleep(20 * time.Millisecond)
 		}
 	})
 	return dir, nil
+}
+
+const prefix = "leaklab-test-"
+
+// sweep removes the test cgroups under root that no process is in.
+func sweep(root string) {
+	dirs, _ := filepath.Glob(filepath.Join(root, prefix+"*"))
+	for _, d := range dirs {
+		if b, err := os.ReadFile(filepath.Join(d, "cgroup.events")); err == nil && strings.Contains(string(b), "populated 0") {
+			os.Remove(d)
+		}
+	}
 }
 
 // Join moves the calling process into the cgroup at dir.

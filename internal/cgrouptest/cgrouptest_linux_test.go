@@ -16,8 +16,12 @@ import (
 	"github.com/leaklab/leaklab/internal/cgrouptest"
 )
 
+// helperEnv makes the test binary a helper that joins the cgroup of
+// cgrouptest.Env and prints its own.
+const helperEnv = "LEAKLAB_CGROUPTEST_HELPER"
+
 func TestMain(m *testing.M) {
-	if os.Getenv(cgrouptest.Env) != "" { // a helper: join, then say where it is
+	if os.Getenv(helperEnv) != "" {
 		if err := cgrouptest.JoinFromEnv(); err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			os.Exit(1)
@@ -39,7 +43,7 @@ func TestJoinFromEnv(t *testing.T) {
 			t.Skip(err)
 		}
 		cmd := exec.Command(os.Args[0], "-test.run=^$")
-		cmd.Env = append(os.Environ(), cgrouptest.Env+"="+dir)
+		cmd.Env = append(os.Environ(), helperEnv+"=1", cgrouptest.Env+"="+dir)
 		out, err := cmd.CombinedOutput()
 		require.NoError(t, err, "%s", out)
 		assert.Contains(t, string(out), "0::/"+filepath.Base(dir)+"\n")
