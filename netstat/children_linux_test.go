@@ -4,6 +4,7 @@ package netstat_test
 
 import (
 	"bufio"
+	"context"
 	"fmt"
 	"io"
 	"net"
@@ -26,7 +27,12 @@ import (
 // every connection to its listener and prints the listener's address; a
 // dialler opens connections to an address from a source address and
 // prints "ready". Both close every connection with a RST (SO_LINGER 0),
-// leaving no TIME_WAIT behind, and exit when their stdin closes.
+// leaving no TIME_WAIT behind, and exit when their stdin closes. TCP
+// keep-alive is off on both ends: tens of thousands of connections opened
+// within a second send their probes in the same instant every 15 s,
+// overflowing loopback's backlog (net.core.netdev_max_backlog), and a
+// connection whose nine probes in a row were dropped is reset by the
+// kernel about 150 s in, in the middle of the benchmark.
 const childEnv = "LEAKLAB_NETSTAT_CHILD"
 
 // lateCgroupEnv names a cgroup a dialler joins once its connections are
@@ -57,7 +63,7 @@ func runChild(role, arg string) error {
 	}
 	switch role {
 	case "hold":
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		ln, err := (&net.ListenConfig{KeepAlive: -1}).Listen(context.Background(), "tcp", "127.0.0.1:0")
 		if err != nil {
 			return err
 		}
@@ -110,7 +116,7 @@ func runChild(role, arg string) error {
 
 // dialMany opens n connections to addr from source, 32 at a time.
 func dialMany(addr string, n int, source string, keep func(*net.TCPConn)) error {
-	d := net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(source)}, Timeout: 10 * time.Second}
+	d := net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(source)}, Timeout: 10 * time.Second, KeepAlive: -1}
 	work := make(chan struct{}, n)
 	for range n {
 		work <- struct{}{}

@@ -1,6 +1,7 @@
 package loopback
 
 import (
+	"context"
 	"fmt"
 	"net"
 	"slices"
@@ -21,17 +22,21 @@ type Pairs struct {
 func (p *Pairs) Port() uint16 { return uint16(p.Listener.Addr().(*net.TCPAddr).Port) }
 
 // Open listens on 127.0.0.1:0 and dials n connections to it, waiting until
-// the listener has accepted all of them.
+// the listener has accepted all of them. TCP keep-alive is off on both
+// ends: thousands of connections opened together would send their probes
+// together, overflow loopback's backlog, and be reset by the kernel when
+// nine in a row were dropped.
 func Open(n int) (*Pairs, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	ln, err := (&net.ListenConfig{KeepAlive: -1}).Listen(context.Background(), "tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, fmt.Errorf("listen on 127.0.0.1:0: %w", err)
 	}
 	p := &Pairs{Listener: ln, done: make(chan struct{})}
+	dialer := net.Dialer{KeepAlive: -1}
 	accepted := make(chan struct{}, n)
 	go p.accept(accepted)
 	for i := 0; i < n; i++ {
-		c, err := net.Dial("tcp", ln.Addr().String())
+		c, err := dialer.Dial("tcp", ln.Addr().String())
 		if err != nil {
 			p.Close()
 			return nil, fmt.Errorf("dial connection %d of %d to %s: %w", i+1, n, ln.Addr(), err)
