@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"net"
 	"os"
 	"os/exec"
@@ -19,6 +20,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/leaklab/leaklab/internal/cgrouptest"
+	"github.com/leaklab/leaklab/internal/oslimits"
 )
 
 // The large benchmarks hold tens of thousands of connections, more than
@@ -63,7 +65,7 @@ func runChild(role, arg string) error {
 	}
 	switch role {
 	case "hold":
-		ln, err := (&net.ListenConfig{KeepAlive: -1}).Listen(context.Background(), "tcp", "127.0.0.1:0")
+		ln, err := listenBelowEphemeral()
 		if err != nil {
 			return err
 		}
@@ -112,6 +114,29 @@ func runChild(role, arg string) error {
 		c.Close()
 	}
 	return nil
+}
+
+// listenBelowEphemeral listens on 127.0.0.1 at a port below the ephemeral
+// range: a census by the holder's port then counts its connections alone,
+// where a port from the range could also be the source port of another
+// holder's connection from another address.
+func listenBelowEphemeral() (net.Listener, error) {
+	ports, err := oslimits.EphemeralPorts()
+	if err != nil {
+		return nil, err
+	}
+	lc := net.ListenConfig{KeepAlive: -1}
+	const lowest = 10000
+	if int(ports.Low) <= lowest+100 {
+		return nil, fmt.Errorf("the ephemeral ports start at %d: no room below them for a holder", ports.Low)
+	}
+	for range 100 {
+		port := lowest + rand.IntN(int(ports.Low)-lowest)
+		if ln, err := lc.Listen(context.Background(), "tcp", fmt.Sprintf("127.0.0.1:%d", port)); err == nil {
+			return ln, nil
+		}
+	}
+	return nil, fmt.Errorf("no free port in %d-%d for a holder", lowest, ports.Low-1)
 }
 
 // dialMany opens n connections to addr from source, 32 at a time.
