@@ -98,8 +98,8 @@ test-short: ## the quick tests only
 bench: ## benchmarks (census vs netstat shell-out, ...); figures in docs/BENCHMARKS.md
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 
-bench-census: ## census figures for docs/BENCHMARKS.md: 25,000 loopback connections in helper processes (about 90 s)
-	LEAKLAB_BENCH_LARGE=1 $(GO) test -run '^$$' -bench CensusLarge -benchtime 5x ./netstat/
+bench-census: ## census figures for docs/BENCHMARKS.md: 25,000 loopback connections in helper processes, 3 runs (about 4.5 min)
+	LEAKLAB_BENCH_LARGE=1 $(GO) test -run '^$$' -bench CensusLarge -benchtime 10x -count 3 -timeout 30m ./netstat/
 
 bench-capacity: ## capacity figures for docs/BENCHMARKS.md (about 100 s, thousands of loopback connections)
 	$(GO) test -run '^$$' -bench . -benchtime 5x ./capacity/
