@@ -58,9 +58,10 @@ demo-faulty: build ## a server and the faulty client with live status lines
 demo-fixed: build ## a server and the fixed client with live status lines
 	@scripts/demo-pair.sh ./$(BIN) fixed $(PORT) $(DELAY) $(INTERVAL) $(DURATION)
 
-test: ## every test, with the race detector
+test: ## every test, with the race detector, and the self-test of scripts/check-size.sh
 	$(GO) vet ./...
 	$(GO) test -race -count=1 ./...
+	scripts/check-size-test.sh
 
 test-browser: ## the HTML report in headless Chromium (fails if chromium is missing)
 	LEAKLAB_BROWSER=required $(GO) test -count=1 -run Browser -v ./report/
@@ -113,7 +114,6 @@ capacity-hosts: build ## CONNECTIONS (100000) to one port from HOSTS (4) client 
 lint: ## gofmt, go vet, no tracked file over 1 MB (scripts/check-size.sh), leaklab vet
 	@test -z "$$(gofmt -l .)" || { echo "gofmt needed on:"; gofmt -l .; exit 1; }
 	$(GO) vet ./...
-	scripts/check-size-test.sh
 	scripts/check-size.sh
 	$(GO) run ./cmd/leaklab vet ./...
 

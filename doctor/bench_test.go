@@ -2,7 +2,6 @@ package doctor
 
 import (
 	"context"
-	"os"
 	"strconv"
 	"testing"
 	"time"
@@ -10,10 +9,9 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/leaklab/leaklab/internal/cgrouptest"
-	"github.com/leaklab/leaklab/internal/loopback"
 )
 
-// Sockets of the benchmark: the watched process holds benchPairs
+// Sockets of the benchmark: the watched process (a helper) holds benchPairs
 // loopback connections (both ends: 5,000 sockets) while benchOthers
 // helper processes hold benchPairsEach each (40,000 sockets in all):
 // spread over processes, under the 20,000 open files a process may have.
@@ -23,8 +21,9 @@ const (
 	benchPairsEach = 5000
 )
 
-// BenchmarkSample is one sample of a watch by pid with 5,000 sockets in
-// the process and 40,000 others in the namespace: "pid" is the census of
+// BenchmarkSample is one sample of a watch by pid of another process, as
+// `leaklab doctor -pid N` watches one, holding 5,000 sockets, with 40,000
+// others in the namespace: "pid" is the census of
 // the process alone (most samples), "pid+time_wait" adds the read of the
 // namespace's TIME_WAIT sockets (once a second at most).
 //
@@ -35,25 +34,22 @@ const (
 // the watched process's cgroup (others-in-cgroup), where the kernel
 // describes all 45,000.
 func BenchmarkSample(b *testing.B) {
-	own, err := loopback.Open(benchPairs)
-	require.NoError(b, err)
-	defer own.Close()
-	own.ResetOnClose()
+	watched := startChildEnv(b, []string{helperEnv + "=hold", helperTarget + "=" + strconv.Itoa(benchPairs)}, osArgs0())
 	b.Run("others-apart", func(b *testing.B) {
 		dir, err := cgrouptest.New(b)
 		if err != nil {
 			b.Skip(err)
 		}
-		benchSamples(b, cgrouptest.Env+"="+dir)
+		benchSamples(b, watched.pid(), cgrouptest.Env+"="+dir)
 	})
-	b.Run("others-in-cgroup", func(b *testing.B) { benchSamples(b) })
+	b.Run("others-in-cgroup", func(b *testing.B) { benchSamples(b, watched.pid()) })
 }
 
-func benchSamples(b *testing.B, env ...string) {
+func benchSamples(b *testing.B, pid int32, env ...string) {
 	for range benchOthers {
 		startChildEnv(b, append([]string{helperEnv + "=hold", helperTarget + "=" + strconv.Itoa(benchPairsEach)}, env...), osArgs0())
 	}
-	cfg := Config{Pid: int32(os.Getpid())}.WithDefaults()
+	cfg := Config{Pid: pid}.WithDefaults()
 	for _, tc := range []struct {
 		name     string
 		timeWait bool

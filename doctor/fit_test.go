@@ -111,3 +111,35 @@ func TestReportGolden(t *testing.T) {
 	require.NoError(t, r.WriteText(&b))
 	golden.Assert(t, "report.golden", []byte(b.String()))
 }
+
+// Samples that reused the last TIME_WAIT read (NewTimeWait nil) count
+// neither for nor against churn: the share is over the reads, and the
+// rate over the time up to the last read.
+func TestChurnCountsOnlyTimeWaitReads(t *testing.T) {
+	tw := key(netstat.SideClient, "127.0.0.1:9000", netstat.TimeWait)
+	// Every sample at 200 ms, TIME_WAIT read every fifth (1 s), 50 new
+	// sockets per read; the last sample reused the read before it.
+	newTW := []int{50, 0, 0, 0, 0, 50, 0, 0, 0, 0, 50, 0}
+	series := []int{50, 50, 50, 50, 50, 100, 100, 100, 100, 100, 150, 150}
+	smp := samplesOf(map[Key][]int{tw: series}, map[Key][]int{tw: newTW})
+	for i := range smp {
+		if i%5 != 0 {
+			smp[i].NewTimeWait = nil
+		}
+	}
+	g := group(tw, smp)
+	assert.Equal(t, 1.0, g.churnShare, "new TIME_WAIT at every read")
+	assert.InDelta(t, 50.0, g.NewPerSecond, 1e-9, "100 new over the 2 s up to the last read")
+	cfg := Config{Pid: 4242, Interval: fastInterval, Duration: 2 * time.Second}.WithDefaults()
+	v := judge(cfg, g, timesOf(smp), false).Verdict
+	assert.Equal(t, KindChurn, v.Kind)
+	assert.Equal(t, 1.0, v.Confidence, "not diluted by the samples between reads")
+}
+
+func timesOf(samples []Sample) []float64 {
+	ts := make([]float64, len(samples))
+	for i, s := range samples {
+		ts[i] = s.At.Seconds()
+	}
+	return ts
+}

@@ -79,26 +79,34 @@ func keysOf(samples []Sample) []Key {
 	return keys
 }
 
-// group collects one key's counts over the samples.
+// group collects one key's counts over the samples. The churn share and
+// rate count only the samples that read TIME_WAIT (NewTimeWait non-nil):
+// the share is over those reads, the rate over the time up to the last.
 func group(k Key, samples []Sample) Group {
 	g := Group{Key: k, Counts: make([]int, len(samples))}
-	newTW := 0
+	newTW, reads := 0, 0
+	lastRead := samples[0].At
 	for i, s := range samples {
 		n := s.Counts[k]
 		g.Counts[i] = n
 		g.Peak = max(g.Peak, n)
-		if i > 0 { // the first sample's TIME_WAIT were there before the watch
-			newTW += s.NewTimeWait[k]
-			if s.NewTimeWait[k] > 0 {
-				g.churnShare++
-			}
+		// The first sample's TIME_WAIT were there before the watch; a
+		// sample that reused the last read says nothing about new ones.
+		if i == 0 || s.NewTimeWait == nil {
+			continue
+		}
+		reads++
+		lastRead = s.At
+		newTW += s.NewTimeWait[k]
+		if s.NewTimeWait[k] > 0 {
+			g.churnShare++
 		}
 	}
 	g.Now = g.Counts[len(g.Counts)-1]
-	if len(samples) > 1 {
-		g.churnShare /= float64(len(samples) - 1)
+	if reads > 0 {
+		g.churnShare /= float64(reads)
 	}
-	if span := samples[len(samples)-1].At - samples[0].At; span > 0 && newTW > 0 {
+	if span := lastRead - samples[0].At; span > 0 && newTW > 0 {
 		g.NewPerSecond = float64(newTW) / span.Seconds()
 	}
 	return g

@@ -41,9 +41,13 @@ type Goroutines struct {
 // waiting for a response, less the requests in flight.
 func (g Goroutines) IdleReadLoops() int { return max(0, g.PeekingReadLoops-g.RoundTrips) }
 
-// maxProfile bounds a goroutine profile read: 100,000 goroutines in the
-// debug=1 form take a few megabytes.
-const maxProfile = 64 << 20
+// maxProfile bounds a goroutine profile read. The debug=1 form groups
+// goroutines by stack, so its size follows the number of distinct stacks;
+// the debug=2 form (which a PprofURL may ask for) writes every goroutine
+// with its stack, about a kilobyte each for net/http's connection
+// goroutines, so 100,000 of them pass the bound. A profile longer than
+// this is an error, not a silently low count. A variable for the tests.
+var maxProfile int64 = 64 << 20
 
 // goroutineReader fetches the goroutine profile of the watched process,
 // over one kept-alive connection so that reading it adds no churn.
@@ -89,17 +93,34 @@ func (gr *goroutineReader) read(ctx context.Context) (*Goroutines, error) {
 		return nil, describeFetch(gr.url, err)
 	}
 	defer resp.Body.Close()
-	body := io.LimitReader(resp.Body, maxProfile)
+	// One byte past the limit tells a profile the limit cut from one that
+	// fits exactly.
+	body := &countingReader{r: io.LimitReader(resp.Body, maxProfile+1)}
 	if resp.StatusCode != http.StatusOK {
 		io.Copy(io.Discard, body)
 		return nil, fmt.Errorf("goroutine profile %s: %s: not net/http/pprof; is it served on this port and path (import _ \"net/http/pprof\")?", gr.url, resp.Status)
 	}
 	g, err := parseGoroutines(body)
 	io.Copy(io.Discard, body) // to EOF, so the connection is reused
+	if body.n > maxProfile {
+		return nil, fmt.Errorf("goroutine profile %s: longer than the limit of %d bytes, and a cut profile would count too few goroutines; ask for debug=1 (goroutines grouped by stack), which stays far shorter than debug=2", gr.url, maxProfile)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("goroutine profile %s: %w", gr.url, err)
 	}
 	return &g, nil
+}
+
+// countingReader counts the bytes read through it.
+type countingReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
 }
 
 func describeFetch(url string, err error) error {

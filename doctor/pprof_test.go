@@ -2,11 +2,13 @@ package doctor
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"runtime/pprof"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -87,4 +89,28 @@ func TestPprofEvidenceOfAGoProcess(t *testing.T) {
 	// One read loop per connection; the profile is read just after the
 	// census, and the process keeps leaking in between.
 	assert.InEpsilon(t, g.Now, r.Goroutines.Last.ReadLoops, 0.25, "one read loop per connection")
+}
+
+// A profile longer than maxProfile is an error naming the limit and the
+// URL, not a cut profile counted low; one that fits exactly is read.
+func TestGoroutineProfileOverLimit(t *testing.T) {
+	defer func(old int64) { maxProfile = old }(maxProfile)
+	maxProfile = 4 << 10
+	const head = "goroutine profile: total 1\n"
+	var size atomic.Int64 // the length of the profile served
+	size.Store(maxProfile)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, head+strings.Repeat("\n", int(size.Load())-len(head)))
+	}))
+	defer srv.Close()
+	cfg := Config{Pid: 1, PprofURL: srv.URL}.WithDefaults()
+	gr, err := newGoroutineReader(context.Background(), cfg)
+	require.NoError(t, err, "a profile of exactly the limit")
+	gr.close()
+
+	size.Store(maxProfile + 1)
+	_, err = newGoroutineReader(context.Background(), cfg)
+	require.Error(t, err)
+	assert.ErrorContains(t, err, "longer than the limit of 4096 bytes")
+	assert.ErrorContains(t, err, srv.URL+"/debug/pprof/goroutine?debug=1")
 }

@@ -21,8 +21,15 @@ func alive(pid int32) bool {
 	if err != nil {
 		return false
 	}
-	_, rest, ok := strings.Cut(string(b), ") ") // the command name may hold spaces
-	return ok && rest != "" && rest[0] != 'Z' && rest[0] != 'X'
+	// pid (comm) state ...: the command name may hold spaces and ") ", so
+	// the state follows the last ')'.
+	stat := string(b)
+	i := strings.LastIndexByte(stat, ')')
+	if i < 0 {
+		return false
+	}
+	rest := strings.TrimLeft(stat[i+1:], " ")
+	return rest != "" && rest[0] != 'Z' && rest[0] != 'X'
 }
 
 // checkReadable says why the sockets of pid cannot be read: no such

@@ -48,13 +48,7 @@ func (r Report) WriteJSON(w io.Writer) error {
 // one sentence per finding, the goroutine evidence and a chart of the top
 // groups.
 func (r Report) WriteText(w io.Writer) error {
-	if _, err := io.WriteString(w, r.Heading()+"\n"); err != nil {
-		return err
-	}
-	if err := r.WriteTable(w); err != nil {
-		return err
-	}
-	if _, err := io.WriteString(w, strings.Join(r.Sentences(), "\n")+"\n"); err != nil {
+	if err := r.WriteSummary(w); err != nil {
 		return err
 	}
 	if r.Samples < 2 || len(r.Groups) == 0 {
@@ -65,6 +59,20 @@ func (r Report) WriteText(w io.Writer) error {
 		return err
 	}
 	return r.WriteChart(w, 3)
+}
+
+// WriteSummary writes the report for people without its chart: the
+// heading, the table of groups, and one sentence per finding with the
+// goroutine evidence. WriteText is this and the chart.
+func (r Report) WriteSummary(w io.Writer) error {
+	if _, err := io.WriteString(w, r.Heading()+"\n"); err != nil {
+		return err
+	}
+	if err := r.WriteTable(w); err != nil {
+		return err
+	}
+	_, err := io.WriteString(w, strings.Join(r.Sentences(), "\n")+"\n")
+	return err
 }
 
 // Heading is the report's first line: what was watched, how, and why the

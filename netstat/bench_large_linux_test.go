@@ -3,16 +3,12 @@
 package netstat_test
 
 import (
-	"bytes"
-	"context"
-	"encoding/json"
 	"fmt"
 	"net/netip"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"testing"
-	"time"
 
 	"github.com/leaklab/leaklab/internal/cgrouptest"
 	"github.com/leaklab/leaklab/netstat"
@@ -67,12 +63,12 @@ func BenchmarkCensusLarge(b *testing.B) {
 func benchPid(b *testing.B, leaklab string, pid int32, want int) {
 	sel := netstat.Selector{Pid: pid}
 	p := fmt.Sprint(pid)
-	b.Run("netlink", func(b *testing.B) { benchEngine(b, sel, netstat.Options{Engine: netstat.EngineNetlink}, want) })
+	b.Run("netlink", func(b *testing.B) { benchTakeWith(b, sel, netstat.Options{Engine: netstat.EngineNetlink}, want) })
 	b.Run("netlink-shared-cgroup", func(b *testing.B) {
 		defer netstat.SetCgroupFilter(false)()
-		benchEngine(b, sel, netstat.Options{Engine: netstat.EngineNetlink}, want)
+		benchTakeWith(b, sel, netstat.Options{Engine: netstat.EngineNetlink}, want)
 	})
-	b.Run("gopsutil", func(b *testing.B) { benchEngine(b, sel, netstat.Options{Engine: netstat.EngineGopsutil}, want) })
+	b.Run("gopsutil", func(b *testing.B) { benchTakeWith(b, sel, netstat.Options{Engine: netstat.EngineGopsutil}, want) })
 	b.Run("leaklab/process", func(b *testing.B) {
 		benchExec(b, nil, want, leaklab, "census", "-pid", p, "-format", "json")
 	})
@@ -85,7 +81,7 @@ func benchPort(b *testing.B, leaklab string, port uint16, want int) {
 	p := fmt.Sprint(port)
 	filter := fmt.Sprintf("( sport = :%d or dport = :%d )", port, port)
 	b.Run("netlink", func(b *testing.B) {
-		benchEngine(b, sel, netstat.Options{Engine: netstat.EngineNetlink, SkipOwners: true}, want)
+		benchTakeWith(b, sel, netstat.Options{Engine: netstat.EngineNetlink, SkipOwners: true}, want)
 	})
 	kernelDump := func(sel netstat.Selector, want int) func(b *testing.B) {
 		return func(b *testing.B) {
@@ -99,66 +95,14 @@ func benchPort(b *testing.B, leaklab string, port uint16, want int) {
 	}
 	b.Run("kernel-dump", kernelDump(sel, want))
 	b.Run("kernel-dump-server-side", kernelDump(netstat.Selector{LocalPort: port}, want/2))
-	b.Run("netlink-with-owners", func(b *testing.B) { benchEngine(b, sel, netstat.Options{Engine: netstat.EngineNetlink}, want) })
-	b.Run("gopsutil", func(b *testing.B) { benchEngine(b, sel, netstat.Options{Engine: netstat.EngineGopsutil}, want) })
+	b.Run("netlink-with-owners", func(b *testing.B) { benchTakeWith(b, sel, netstat.Options{Engine: netstat.EngineNetlink}, want) })
+	b.Run("gopsutil", func(b *testing.B) { benchTakeWith(b, sel, netstat.Options{Engine: netstat.EngineGopsutil}, want) })
 	b.Run("leaklab/process", func(b *testing.B) {
 		benchExec(b, nil, want, leaklab, "census", "-port", p, "-format", "json")
 	})
 	b.Run("ss/process", func(b *testing.B) { benchExec(b, []byte("ESTAB"), want, "ss", "-Htan", filter) })
 	b.Run("ss-with-owners/process", func(b *testing.B) { benchExec(b, []byte("pid="), want/2, "ss", "-Htanp", filter) })
 	b.Run("netstat-tan/process", func(b *testing.B) { benchExec(b, []byte(":"+p+" "), want, "netstat", "-tan") })
-}
-
-func benchEngine(b *testing.B, sel netstat.Selector, o netstat.Options, want int) {
-	defer reportCPU(b, selfCPU())
-	for b.Loop() {
-		snap, err := netstat.TakeWith(context.Background(), sel, o)
-		if err != nil {
-			b.Fatal(err)
-		}
-		if n := snap.Count("", netstat.Established); n != want {
-			b.Fatalf("%s engine saw %d ESTABLISHED sockets of %s, want %d", o.Engine, n, sel, want)
-		}
-	}
-}
-
-// benchExec runs a command and checks that its output has mark at least
-// want times; with no mark, that the output is the JSON of a census
-// counting want ESTABLISHED sockets.
-func benchExec(b *testing.B, mark []byte, want int, name string, args ...string) {
-	path, err := exec.LookPath(name)
-	if err != nil {
-		b.Skipf("%s not installed; nothing to compare with", name)
-	}
-	var cpu time.Duration
-	defer func() { b.ReportMetric(float64(cpu.Microseconds())/1000/float64(b.N), "cpu-ms/op") }()
-	for b.Loop() {
-		cmd := exec.Command(path, args...)
-		out, err := cmd.Output()
-		if err != nil {
-			b.Fatalf("%s %q: %v", name, args, err)
-		}
-		cpu += cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
-		if mark == nil {
-			checkCensusJSON(b, out, want)
-			continue
-		}
-		if n := bytes.Count(out, mark); n < want {
-			b.Fatalf("%s %q: %d of %q, want %d; output begins %.300q", name, args, n, mark, want, out)
-		}
-	}
-}
-
-// checkCensusJSON checks that out is a census by side and state with want
-// ESTABLISHED sockets over both sides.
-func checkCensusJSON(b *testing.B, out []byte, want int) {
-	var c netstat.Counts
-	if err := json.Unmarshal(out, &c); err != nil {
-		b.Fatalf("census output %.200q: %v", out, err)
-	}
-	if n := c.Server[netstat.Established] + c.Client[netstat.Established]; n != want {
-		b.Fatalf("census saw %d ESTABLISHED sockets, want %d: %s", n, want, out)
-	}
 }
 
 func buildLeaklab(b *testing.B) string {

@@ -3,10 +3,12 @@ package netstat_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
 	"testing"
+	"time"
 
 	"github.com/leaklab/leaklab/internal/loopback"
 	"github.com/leaklab/leaklab/netstat"
@@ -54,7 +56,7 @@ func BenchmarkCensus(b *testing.B) {
 			}
 		})
 		b.Run(fmt.Sprintf("sockets=%d/netstat-shell-out", sockets), func(b *testing.B) {
-			benchNetstat(b, pid, sockets)
+			benchExec(b, []byte(fmt.Sprintf(" %d/", pid)), sockets, "netstat", "-tanp")
 		})
 		p.Close()
 	}
@@ -64,32 +66,56 @@ func benchTake(b *testing.B, sel netstat.Selector, want int) {
 	benchTakeWith(b, sel, netstat.Options{}, want)
 }
 
+// benchTakeWith measures netstat.TakeWith, checking that each census
+// counts exactly want ESTABLISHED sockets, and reports its CPU time.
 func benchTakeWith(b *testing.B, sel netstat.Selector, o netstat.Options, want int) {
 	defer reportCPU(b, selfCPU())
-	for i := 0; i < b.N; i++ {
+	for b.Loop() {
 		snap, err := netstat.TakeWith(context.Background(), sel, o)
 		if err != nil {
 			b.Fatal(err)
 		}
-		if n := snap.Count("", netstat.Established); n < want {
-			b.Fatalf("census saw %d ESTABLISHED sockets, want %d", n, want)
+		if n := snap.Count("", netstat.Established); n != want {
+			b.Fatalf("%s engine saw %d ESTABLISHED sockets of %s, want %d", snap.Engine, n, sel, want)
 		}
 	}
 }
 
-func benchNetstat(b *testing.B, pid int32, want int) {
-	path, err := exec.LookPath("netstat")
+// benchExec runs a command and checks that its output has mark at least
+// want times; with no mark, that the output is the JSON of a census
+// counting want ESTABLISHED sockets. It reports the command's CPU time.
+func benchExec(b *testing.B, mark []byte, want int, name string, args ...string) {
+	path, err := exec.LookPath(name)
 	if err != nil {
-		b.Skip("netstat not installed (apt-get install net-tools); nothing to compare with")
+		b.Skipf("%s not installed; nothing to compare with", name)
 	}
-	mark := []byte(fmt.Sprintf(" %d/", pid))
-	for i := 0; i < b.N; i++ {
-		out, err := exec.Command(path, "-tanp").Output()
+	var cpu time.Duration
+	defer func() { b.ReportMetric(float64(cpu.Microseconds())/1000/float64(b.N), "cpu-ms/op") }()
+	for b.Loop() {
+		cmd := exec.Command(path, args...)
+		out, err := cmd.Output()
 		if err != nil {
-			b.Fatalf("netstat -tanp: %v", err)
+			b.Fatalf("%s %q: %v", name, args, err)
+		}
+		cpu += cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
+		if mark == nil {
+			checkCensusJSON(b, out, want)
+			continue
 		}
 		if n := bytes.Count(out, mark); n < want {
-			b.Fatalf("netstat saw %d sockets of pid %d, want %d", n, pid, want)
+			b.Fatalf("%s %q: %d of %q, want %d; output begins %.300q", name, args, n, mark, want, out)
 		}
+	}
+}
+
+// checkCensusJSON checks that out is a census by side and state with want
+// ESTABLISHED sockets over both sides.
+func checkCensusJSON(b *testing.B, out []byte, want int) {
+	var c netstat.Counts
+	if err := json.Unmarshal(out, &c); err != nil {
+		b.Fatalf("census output %.200q: %v", out, err)
+	}
+	if n := c.Server[netstat.Established] + c.Client[netstat.Established]; n != want {
+		b.Fatalf("census saw %d ESTABLISHED sockets, want %d: %s", n, want, out)
 	}
 }

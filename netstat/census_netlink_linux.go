@@ -68,8 +68,8 @@ func takeNetlink(ctx context.Context, sel Selector, o Options, dial func() (int,
 // dumpCgroup is the census of a selection by pid alone through the
 // cgroup filter: the sockets of the process's cgroup in every state a
 // process can hold (listeners included), read while the process's
-// descriptors are read (the two are independent, and each costs about as
-// much as the other for a process with thousands of sockets), then kept
+// descriptors are read (the two are independent, and for a process with
+// thousands of sockets the descriptors take longer than the dump), then kept
 // when the process holds them. It returns the descriptors it read, and no
 // dump when the filter cannot serve: a selection by port or state, a
 // cgroup it cannot name, a kernel without the filter, or a TCP socket

@@ -21,6 +21,7 @@ import (
 
 	"github.com/leaklab/leaklab/internal/cgrouptest"
 	"github.com/leaklab/leaklab/internal/oslimits"
+	"github.com/leaklab/leaklab/netstat"
 )
 
 // The large benchmarks hold tens of thousands of connections, more than
@@ -104,6 +105,13 @@ func runChild(role, arg string) error {
 			}
 		}
 		fmt.Println("ready")
+	case "census": // arg: a pid; each engine's census of it, as this process's user
+		pid, _ := strconv.Atoi(arg)
+		for _, e := range []netstat.Engine{netstat.EngineAuto, netstat.EngineGopsutil} {
+			snap, err := netstat.TakeWith(context.Background(), netstat.Selector{Pid: int32(pid)}, netstat.Options{Engine: e, Notes: os.Stdout})
+			fmt.Printf("%s: %d sockets, error: %v\n", e, len(snap.Sockets), err)
+		}
+		return nil
 	default:
 		return fmt.Errorf("unknown role %q", role)
 	}

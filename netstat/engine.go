@@ -154,9 +154,21 @@ func (a *auto) refuse(err error) bool {
 	return first
 }
 
+// unreadableProcess is a failure to read the selected process's
+// descriptors (another user's, or gone): no engine would do better, so it
+// is never a refusal of netlink.
+type unreadableProcess struct{ err error }
+
+func (u unreadableProcess) Error() string { return u.err.Error() }
+func (u unreadableProcess) Unwrap() error { return u.err }
+
 // refused reports whether err says the kernel will not answer a netlink
-// census at all (as opposed to a failure of this one census).
+// census at all (as opposed to a failure of this one census, or a process
+// whose descriptors cannot be read).
 func refused(err error) bool {
+	if errors.As(err, new(unreadableProcess)) {
+		return false
+	}
 	for _, errno := range []syscall.Errno{syscall.EPERM, syscall.EACCES, syscall.EPROTONOSUPPORT,
 		syscall.EAFNOSUPPORT, syscall.ENOENT, syscall.EOPNOTSUPP} {
 		if errors.Is(err, errno) {

@@ -19,6 +19,11 @@ func takeGopsutil(ctx context.Context, sel Selector) (Snapshot, error) {
 		raw []gnet.ConnectionStat
 		err error
 	)
+	if sel.Pid != 0 {
+		if err := canReadDescriptors(sel.Pid); err != nil {
+			return Snapshot{}, err
+		}
+	}
 	if sel.Pid != 0 && !sel.byPort() {
 		raw, err = gnet.ConnectionsPidWithoutUidsWithContext(ctx, "tcp", sel.Pid)
 	} else {

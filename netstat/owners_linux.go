@@ -18,7 +18,8 @@ import (
 // (/proc/PID/fd/N -> "socket:[INODE]") with readlinkat on the directory
 // and one buffer, without a string per link; this process's own with
 // statx(2) on each descriptor, which spares procfs a lookup per link and
-// costs a fifth as much.
+// costs about a third as much (BenchmarkOwnDescriptors: 4.4 ms against
+// 12.7 ms per scan of a process holding 5,000 sockets).
 func scanSockets(pid int32, visit func(inode uint32, fd int) bool) error {
 	dir, err := os.Open("/proc/" + strconv.Itoa(int(pid)) + "/fd")
 	if err != nil {
@@ -117,11 +118,24 @@ func (f socketFDs) has(inode uint32) bool {
 	return ok
 }
 
-// inodesOf returns the inodes of process pid's sockets.
+// inodesOf returns the inodes of process pid's sockets. Its error is an
+// unreadableProcess: the process, not the kernel's census, is out of reach.
 func inodesOf(pid int32) (socketFDs, error) {
 	own := socketFDs{}
-	err := scanSockets(pid, func(inode uint32, fd int) bool { own[inode] = fd; return true })
-	return own, err
+	if err := scanSockets(pid, func(inode uint32, fd int) bool { own[inode] = fd; return true }); err != nil {
+		return nil, unreadableProcess{err}
+	}
+	return own, nil
+}
+
+// canReadDescriptors says whether process pid's descriptors can be read:
+// gopsutil skips those it may not read and returns no socket at all.
+func canReadDescriptors(pid int32) error {
+	dir, err := os.Open("/proc/" + strconv.Itoa(int(pid)) + "/fd")
+	if err != nil {
+		return unreadableProcess{err}
+	}
+	return dir.Close()
 }
 
 // findOwners gives each inode of want the pid of a process holding it,

@@ -91,7 +91,12 @@ func (s *Server) Stats(ctx context.Context) Stats {
 	}
 	st.MaxConns, st.Refused, st.HeaderTimeouts = s.cfg.MaxConns, s.guard.refused.Load(), s.guard.headerTimeouts.Load()
 	st.Memory = readMemory(st.Conns.Open, s.baseline) // before the census and its garbage
-	// The server counts its own sockets with gopsutil, on every OS.
+	// The server counts its own sockets with gopsutil, on every OS, as the
+	// kit's design has it: the lab's server shows the portable way, the
+	// netlink engine is for the census, sockcheck and the doctor. A
+	// selection by pid and port makes gopsutil read the whole table and
+	// every process's descriptors, once per report line, /stats request or
+	// /metrics scrape.
 	snap, err := netstat.TakeWith(ctx, s.kernelSelector(), netstat.Options{Engine: netstat.EngineGopsutil})
 	if err != nil {
 		st.KernelError = err.Error()

@@ -37,17 +37,17 @@ func (r Run) writeSegments(w io.Writer) error {
 	t := newTable(w)
 	t.Header("SEGMENT", "HOST", "SOURCES", "CONNECTIONS", "PEAK", "REACHED AFTER", "RATE", "CONNECT P50", "CONNECT P99", "ERRORS", "TESTER MEMORY", "STOPPED")
 	for _, p := range r.Segments {
-		if err := t.Append(segmentRow(p.Segment.String(), p.Host, p.Result)); err != nil {
+		if err := t.Append(segmentRow(p.Segment.String(), p.Result)); err != nil {
 			return err
 		}
 	}
-	if err := t.Append(segmentRow("run", "", r.Total)); err != nil {
+	if err := t.Append(segmentRow("run", r.Total)); err != nil {
 		return err
 	}
 	return t.Render()
 }
 
-func segmentRow(name, host string, r capacity.Result) []string {
+func segmentRow(name string, r capacity.Result) []string {
 	reached := "not reached"
 	if r.Reached {
 		reached = r.ReachedAfter.Round(time.Millisecond).String()
@@ -61,7 +61,7 @@ func segmentRow(name, host string, r capacity.Result) []string {
 		mem = fmt.Sprintf("%.1f KB/conn", float64(r.Memory.PerConnBytes)/1024)
 	}
 	return []string{
-		name, host, sources, fmt.Sprint(r.Connections), fmt.Sprint(r.Peak), reached, fmt.Sprintf("%.0f/s", r.Rate),
+		name, r.Host, sources, fmt.Sprint(r.Connections), fmt.Sprint(r.Peak), reached, fmt.Sprintf("%.0f/s", r.Rate),
 		us(r.ConnectTime.P50), us(r.ConnectTime.P99), fmt.Sprint(r.Errors), mem, r.StopReason,
 	}
 }

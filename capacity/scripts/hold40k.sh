@@ -43,7 +43,7 @@ for i in $(seq 1 "$SERVERS"); do
 	"$BIN" server -addr "$ADDR" -reuseport -report-every 0 >"$LOGS/server-$i.log" 2>&1 &
 	servers+=($!)
 done
-for i in $(seq 1 "$SERVERS"); do # the census shows SO_REUSEPORT listeners as one
+for i in $(seq 1 "$SERVERS"); do # each server says when it listens
 	for _ in $(seq 1 100); do
 		grep -q "listening on" "$LOGS/server-$i.log" && break
 		sleep 0.1

@@ -185,7 +185,7 @@ done
 established() { { ip netns exec "$SRV" ss -Htn state established "( sport = :$PORT )" || true; } | wc -l; }
 peak=0
 rss_peak=0
-POLL=$((CONNECTIONS > 10000 ? 1 : 0)).$((CONNECTIONS > 10000 ? 0 : 1)) # ss over 100k sockets takes a while
+if ((CONNECTIONS > 10000)); then POLL=1.0; else POLL=0.1; fi # ss over 100k sockets takes a while
 while :; do
 	alive=0
 	for p in "${clients[@]}"; do kill -0 "$p" 2>/dev/null && alive=1; done

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"strings"
 
 	"github.com/leaklab/leaklab/doctor"
 	"github.com/leaklab/leaklab/netstat"
@@ -95,14 +94,7 @@ func writeDoctor(w io.Writer, r doctor.Report, f doctorFlags) error {
 		return r.WriteJSON(w)
 	}
 	if !f.chart {
-		if _, err := fmt.Fprintln(w, r.Heading()); err != nil {
-			return err
-		}
-		if err := r.WriteTable(w); err != nil {
-			return err
-		}
-		_, err := fmt.Fprintln(w, strings.Join(r.Sentences(), "\n"))
-		return errors.Join(err, pprofHint(w, r))
+		return errors.Join(r.WriteSummary(w), pprofHint(w, r))
 	}
 	return errors.Join(r.WriteText(w), pprofHint(w, r))
 }

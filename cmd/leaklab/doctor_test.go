@@ -54,18 +54,13 @@ func pyProc(t *testing.T, args ...string) (pid int, first string) {
 	return cmd.Process.Pid, first
 }
 
-// holdConns accepts and holds connections on 127.0.0.1 until the test
-// ends; with answer, it answers one byte per connection and closes after
-// the client.
-func holdConns(t *testing.T, answer bool) int {
+// answerConns accepts connections on 127.0.0.1 until the test ends,
+// answers one byte per connection and closes after the client.
+func answerConns(t *testing.T) int {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
-	var (
-		mu    sync.Mutex
-		conns []net.Conn
-		wg    sync.WaitGroup
-	)
+	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
@@ -73,12 +68,6 @@ func holdConns(t *testing.T, answer bool) int {
 			c, err := ln.Accept()
 			if err != nil {
 				return
-			}
-			if !answer {
-				mu.Lock()
-				conns = append(conns, c)
-				mu.Unlock()
-				continue
 			}
 			wg.Add(1)
 			go func() {
@@ -96,14 +85,21 @@ func holdConns(t *testing.T, answer bool) int {
 	}()
 	t.Cleanup(func() {
 		ln.Close()
-		mu.Lock()
-		for _, c := range conns {
-			c.Close()
-		}
-		mu.Unlock()
 		wg.Wait()
 	})
 	return ln.Addr().(*net.TCPAddr).Port
+}
+
+// heldPort is the port of a holdListener: connections accepted and held,
+// never answered, until the test ends.
+func heldPort(t *testing.T) int {
+	t.Helper()
+	addr, _ := holdListener(t)
+	_, port, err := net.SplitHostPort(addr)
+	require.NoError(t, err)
+	n, err := strconv.Atoi(port)
+	require.NoError(t, err)
+	return n
 }
 
 func TestDoctorUsageErrorsExit2(t *testing.T) {
@@ -151,7 +147,7 @@ func TestDoctorPprofUnreachableExit1(t *testing.T) {
 }
 
 func TestDoctorLeakingExit1CleanExit0(t *testing.T) {
-	held := holdConns(t, false)
+	held := heldPort(t)
 	leaker, _ := pyProc(t, "leak", strconv.Itoa(held), "50", "300")
 	pool, _ := pyProc(t, "pool", strconv.Itoa(held), "4", "300")
 	code, stdout, stderr := runCLI(t, 6*time.Minute, "doctor", "-pid", strconv.Itoa(leaker), "-interval", "200ms", "-samples", "16", "-duration", "5m")
@@ -184,7 +180,7 @@ func TestDoctorLeakingExit1CleanExit0(t *testing.T) {
 }
 
 func TestDoctorChurnExit0UnlessAsked(t *testing.T) {
-	port := holdConns(t, true)
+	port := answerConns(t)
 	churner, _ := pyProc(t, "churn", strconv.Itoa(port), "300")
 	args := []string{"doctor", "-pid", strconv.Itoa(churner), "-interval", "200ms", "-samples", "11", "-duration", "5m", "-chart=false"}
 	code, stdout, stderr := runCLI(t, 6*time.Minute, args...)
@@ -196,7 +192,7 @@ func TestDoctorChurnExit0UnlessAsked(t *testing.T) {
 
 // Ctrl-C ends the watch early: the report is printed, the exit code is 130.
 func TestDoctorInterruptPrintsReport(t *testing.T) {
-	held := holdConns(t, false)
+	held := heldPort(t)
 	leaker, _ := pyProc(t, "leak", strconv.Itoa(held), "50", "300")
 	p := startLeaklab(t, nil, "doctor", "-pid", strconv.Itoa(leaker), "-interval", "200ms", "-duration", "5m")
 	p.waitLine(t, &p.stderr, regexp.MustCompile(`sample 8 `))

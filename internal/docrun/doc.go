@@ -33,11 +33,12 @@
 //     sizes never are.
 //   - expect: a claim of the prose as an expression (expr-lang) over the
 //     fresh output, checked by make docs and docs-check alike:
-//     row.NAME.COLUMN for table cells, kv.NAME for the last "Name: N" or
-//     name=N, re(`pattern`) for the number the pattern's first group
-//     captures, nums(`pattern`) for all of them (max(nums(...))),
-//     count(`pattern`) for the number of lines that match,
-//     has(`pattern`). Several expect fields may be given.
+//     row.NAME.COLUMN for table cells (a cell that starts with a number
+//     is that number), cell.NAME.COLUMN for the same cell as text,
+//     kv.NAME for the last "Name: N" or name=N, re(`pattern`) for the
+//     number the pattern's first group captures, nums(`pattern`) for all
+//     of them (max(nums(...))), count(`pattern`) for the number of lines
+//     that match, has(`pattern`). Several expect fields may be given.
 //   - grep, drop, ignore: regular expressions: keep only the output lines
 //     that match, drop the ones that match, or show them but leave them out
 //     of the checks. fold: a run of more than three identical consecutive

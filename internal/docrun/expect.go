@@ -18,8 +18,6 @@ type Env struct {
 	Cell map[string]map[string]string `expr:"cell"`
 	// KV holds the last number given as "Name: N" or "name=N".
 	KV map[string]float64 `expr:"kv"`
-	// Lines is the number of lines.
-	Lines int `expr:"lines"`
 
 	text []string
 }
@@ -33,7 +31,6 @@ var (
 func NewEnv(out string) *Env {
 	e := &Env{Row: map[string]map[string]any{}, Cell: map[string]map[string]string{}, KV: map[string]float64{}}
 	e.text = strings.Split(strings.TrimRight(out, "\n"), "\n")
-	e.Lines = len(e.text)
 	var cols []string
 	for i, l := range e.text {
 		for _, m := range kvRE.FindAllStringSubmatch(l, -1) {

@@ -18,10 +18,9 @@ import (
 const (
 	// DefaultInterval is how often a Watcher samples the socket table, and
 	// the longest pause between two samples of a check that is waiting for
-	// sockets to close. One sample costs tens of milliseconds (about 15 ms
-	// with 1,000 sockets open, 40 ms with 5,000, on 2 cores; see
-	// BenchmarkSample): a census by pid still parses the network
-	// namespace's whole TCP table, TIME_WAIT included.
+	// sockets to close. One sample costs a few milliseconds with the
+	// netlink census (about 4 ms with 1,000 sockets open, 20 ms with 5,000,
+	// on 2 cores; see BenchmarkSample), several times that with gopsutil.
 	DefaultInterval = 50 * time.Millisecond
 	// DefaultTimeout is how long a check waits for sockets to close before
 	// it fails: long enough for a Transport's readLoop to notice a closed

@@ -43,12 +43,16 @@ func takeSample(ctx context.Context, c *config) (sample, error) {
 // while it waits in a listener's accept queue: not yet this process's.)
 var ownedStates = []string{netstat.Established, netstat.CloseWait, netstat.SynSent, netstat.Listen}
 
-// census reads the selected sockets. netstat.Take reads the whole socket
-// table, walking every process's file descriptors, when a port is
-// selected, so as to count sockets without an owner; when the states
-// counted always have one, the census of the pid alone, selected by port
-// in memory, gives the same sockets at the cost of a census by pid.
-// It also returns the ports the process listens on, when it read them.
+// census reads the selected sockets, and the ports the process listens
+// on when it read them. When a pid is selected and the states counted
+// always have an owner (not TIME_WAIT, which no process holds), the
+// census of the pid alone, selected by port in memory, gives the same
+// sockets and with them every port the process listens on, which
+// checkListening would otherwise read with a census of its own. With the
+// gopsutil engine it is also the cheaper census, as a selection by port
+// there walks every process's file descriptors; the netlink engine reads
+// only the selected process's descriptors for a pid and port as for a
+// pid alone.
 func census(ctx context.Context, sel netstat.Selector, o netstat.Options) (netstat.Snapshot, map[uint16]bool, error) {
 	if sel.Pid == 0 || !allOwned(sel.States) {
 		snap, err := netstat.TakeWith(ctx, sel, o)

@@ -99,7 +99,9 @@ func (b *body) argUse(p inspector.Cursor, call *ast.CallExpr, e ast.Node) {
 	case vetutil.IsFunc(b.pass, call, "io", "ReadFull", "ReadAtLeast"):
 		b.partial = true
 	case vetutil.IsFunc(b.pass, call, "io", "CopyN"):
-		if len(call.Args) == 3 && call.Args[1] == e && isDiscard(b.pass, call.Args[0]) {
+		// copied to io.Discard, or to ioutil.Discard (a variable of its own)
+		if len(call.Args) == 3 && call.Args[1] == e &&
+			(vetutil.IsPkgVar(b.pass, call.Args[0], "io", "Discard") || vetutil.IsPkgVar(b.pass, call.Args[0], "io/ioutil", "Discard")) {
 			b.drained = true
 		} else {
 			b.partial = true
@@ -145,16 +147,6 @@ func (b *body) follow(v *types.Var) {
 			b.bodyUse(c)
 		}
 	}
-}
-
-// isDiscard reports whether e is io.Discard (or ioutil.Discard).
-func isDiscard(pass *analysis.Pass, e ast.Expr) bool {
-	sel, ok := ast.Unparen(e).(*ast.SelectorExpr)
-	if !ok || sel.Sel.Name != "Discard" {
-		return false
-	}
-	v, ok := pass.TypesInfo.Uses[sel.Sel].(*types.Var)
-	return ok && v.Pkg() != nil && (v.Pkg().Path() == "io" || v.Pkg().Path() == "io/ioutil")
 }
 
 // setsRequestClose reports whether a is req.Close = true.

@@ -2,7 +2,6 @@ package golangci
 
 import (
 	"fmt"
-	"strconv"
 
 	"github.com/golangci/plugin-module-register/register"
 	"golang.org/x/tools/go/analysis"
@@ -37,10 +36,8 @@ func New(raw any) (register.LinterPlugin, error) {
 // BuildAnalyzers returns every leaklab analyzer, with the settings applied.
 func (p *Plugin) BuildAnalyzers() ([]*analysis.Analyzer, error) {
 	as := suite.Analyzers()
-	for _, a := range as {
-		if err := a.Flags.Set(vetutil.AllowedFlag, strconv.FormatBool(p.settings.Allowed)); err != nil {
-			return nil, fmt.Errorf("analyzer %s: %w", a.Name, err)
-		}
+	if err := vetutil.SetAllowed(as, p.settings.Allowed); err != nil {
+		return nil, err
 	}
 	return as, nil
 }

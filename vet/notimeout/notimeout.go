@@ -3,7 +3,6 @@ package notimeout
 import (
 	_ "embed"
 	"go/ast"
-	"go/types"
 
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/analysis/passes/inspect"
@@ -66,14 +65,4 @@ func check(pass *analysis.Pass, c inspector.Cursor, call *ast.CallExpr) string {
 		return ""
 	}
 	return "request through " + who + ", which has no Timeout, and no context deadline: against a server that hangs it waits forever; " + fix
-}
-
-// isDefaultClient reports whether e is http.DefaultClient.
-func isDefaultClient(pass *analysis.Pass, e ast.Expr) bool {
-	sel, ok := ast.Unparen(e).(*ast.SelectorExpr)
-	if !ok || sel.Sel.Name != "DefaultClient" {
-		return false
-	}
-	v, ok := pass.TypesInfo.Uses[sel.Sel].(*types.Var)
-	return ok && v.Pkg() != nil && v.Pkg().Path() == "net/http"
 }

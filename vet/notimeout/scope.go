@@ -20,8 +20,8 @@ type scope struct {
 
 // values are the expressions assigned to the local variable v in the
 // function (its declaration included); ok is false when v is not local,
-// is assigned in a way that cannot be followed (a tuple from a call, its
-// address taken), or if depth runs out.
+// or is assigned in a way that cannot be followed (a tuple from a call,
+// its address taken).
 func (s *scope) values(v *types.Var) (vals []ast.Expr, ok bool) {
 	if !vetutil.IsLocal(v, s.fn.Node()) {
 		return nil, false
@@ -60,7 +60,7 @@ func (s *scope) values(v *types.Var) (vals []ast.Expr, ok bool) {
 // local variable whose Timeout is never set). "" otherwise.
 func (s *scope) timeoutless(e ast.Expr) string {
 	e = ast.Unparen(e)
-	if isDefaultClient(s.pass, e) {
+	if vetutil.IsPkgVar(s.pass, e, "net/http", "DefaultClient") {
 		return "http.DefaultClient"
 	}
 	if lit := clientLit(e); lit != nil {
@@ -70,7 +70,7 @@ func (s *scope) timeoutless(e ast.Expr) string {
 		return ""
 	}
 	v := vetutil.ObjOf(s.pass, e)
-	if v == nil || s.timeoutSet(v) {
+	if v == nil || s.fieldSet(v, "Timeout") {
 		return ""
 	}
 	vals, ok := s.values(v)
@@ -79,7 +79,7 @@ func (s *scope) timeoutless(e ast.Expr) string {
 	}
 	for _, val := range vals {
 		val = ast.Unparen(val)
-		if isDefaultClient(s.pass, val) {
+		if vetutil.IsPkgVar(s.pass, val, "net/http", "DefaultClient") {
 			continue
 		}
 		if lit := clientLit(val); lit == nil || !s.litTimeoutless(lit) {
@@ -139,16 +139,9 @@ func (s *scope) headerTimeout(e ast.Expr) bool {
 	if lit == nil || !vetutil.IsHTTP(s.pass.TypesInfo.TypeOf(lit), "Transport") {
 		return true
 	}
-	for _, el := range lit.Elts {
-		if kv, ok := el.(*ast.KeyValueExpr); ok && kv.Key.(*ast.Ident).Name == "ResponseHeaderTimeout" && !vetutil.IsZero(s.pass, kv.Value) {
-			return true
-		}
-	}
-	return false
+	kv := vetutil.Field(lit, "ResponseHeaderTimeout")
+	return kv != nil && !vetutil.IsZero(s.pass, kv.Value)
 }
-
-// timeoutSet reports whether the function sets v.Timeout.
-func (s *scope) timeoutSet(v *types.Var) bool { return s.fieldSet(v, "Timeout") }
 
 // fieldSet reports whether the function assigns v.field.
 func (s *scope) fieldSet(v *types.Var, field string) bool {

@@ -19,7 +19,7 @@ func literalFix(pass *analysis.Pass, c inspector.Cursor, lit *ast.CompositeLit, 
 	var add []string
 	var edits []analysis.TextEdit
 	for _, m := range missing {
-		if kv := field(lit, m); kv != nil { // set to 0: give it a value
+		if kv := vetutil.Field(lit, m); kv != nil { // set to 0: give it a value
 			edits = append(edits, analysis.TextEdit{Pos: kv.Value.Pos(), End: kv.Value.End(), NewText: []byte(value(m, tm))})
 			continue
 		}
@@ -42,16 +42,6 @@ func literalFix(pass *analysis.Pass, c inspector.Cursor, lit *ast.CompositeLit, 
 		edits = append(edits, analysis.TextEdit{Pos: lit.Rbrace, End: lit.Rbrace, NewText: []byte(text)})
 	}
 	return []analysis.SuggestedFix{{Message: "set " + strings.Join(missing, " and "), TextEdits: edits}}
-}
-
-// field is the Key: value of lit for name, nil if there is none.
-func field(lit *ast.CompositeLit, name string) *ast.KeyValueExpr {
-	for _, el := range lit.Elts {
-		if kv, ok := el.(*ast.KeyValueExpr); ok && kv.Key.(*ast.Ident).Name == name {
-			return kv
-		}
-	}
-	return nil
 }
 
 func value(field, tm string) string {

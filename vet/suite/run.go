@@ -12,7 +12,6 @@ import (
 	"strings"
 	"sync"
 
-	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/analysis/checker"
 	"golang.org/x/tools/go/packages"
 
@@ -55,7 +54,7 @@ func Run(ctx context.Context, cfg Config) ([]Finding, error) {
 		return nil, err
 	}
 	analyzers := Analyzers()
-	if err := setAllowed(analyzers, cfg.ShowAllowed); err != nil {
+	if err := vetutil.SetAllowed(analyzers, cfg.ShowAllowed); err != nil {
 		return nil, err
 	}
 	graph, err := checker.Analyze(analyzers, pkgs, nil)
@@ -87,16 +86,6 @@ func load(ctx context.Context, cfg Config) ([]*packages.Package, error) {
 		return nil, fmt.Errorf("no packages match %s", strings.Join(patterns, " "))
 	}
 	return pkgs, nil
-}
-
-// setAllowed sets every analyzer's -allowed flag.
-func setAllowed(analyzers []*analysis.Analyzer, show bool) error {
-	for _, a := range analyzers {
-		if err := a.Flags.Set(vetutil.AllowedFlag, fmt.Sprint(show)); err != nil {
-			return fmt.Errorf("analyzer %s: %w", a.Name, err)
-		}
-	}
-	return nil
 }
 
 // collect gathers the root findings, each once (a file of a package with

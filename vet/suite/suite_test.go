@@ -2,7 +2,6 @@ package suite_test
 
 import (
 	"bytes"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,10 +11,9 @@ import (
 	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
 
+	"github.com/leaklab/leaklab/internal/golden"
 	"github.com/leaklab/leaklab/vet/suite"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files")
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
@@ -52,7 +50,7 @@ func TestUnseenModule(t *testing.T) {
 	require.NoError(t, err)
 	var buf bytes.Buffer
 	require.NoError(t, suite.Write(&buf, dir, fs))
-	golden(t, "testdata/shop.golden", buf.Bytes())
+	golden.Assert(t, "shop.golden", buf.Bytes())
 	assert.ElementsMatch(t, []string{
 		"fetch/fetch.go transportpercall",
 		"fetch/fetch.go bodyclose",
@@ -121,14 +119,4 @@ func TestAnalyzersHaveLessons(t *testing.T) {
 		assert.NotNil(t, a.Flags.Lookup("allowed"), a.Name)
 		assert.False(t, strings.HasPrefix(a.Doc, "#"), a.Name)
 	}
-}
-
-func golden(t *testing.T, path string, got []byte) {
-	t.Helper()
-	if *update {
-		require.NoError(t, os.WriteFile(path, got, 0o644))
-	}
-	want, err := os.ReadFile(path)
-	require.NoError(t, err, "run go test -update to create it")
-	assert.Equal(t, string(want), string(got))
 }

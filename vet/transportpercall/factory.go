@@ -126,12 +126,8 @@ func madeOnTheSpot(pass *analysis.Pass, fn inspector.Cursor, e ast.Expr, depth i
 		if !vetutil.IsHTTP(pass.TypesInfo.TypeOf(n), "Client") {
 			return false
 		}
-		for _, el := range n.Elts {
-			if kv, ok := el.(*ast.KeyValueExpr); ok && kv.Key.(*ast.Ident).Name == "Transport" {
-				return madeOnTheSpot(pass, fn, kv.Value, depth+1)
-			}
-		}
-		return false
+		kv := vetutil.Field(n, "Transport")
+		return kv != nil && madeOnTheSpot(pass, fn, kv.Value, depth+1)
 	case *ast.CallExpr:
 		return isTransportMaking(pass, n)
 	case *ast.Ident:

@@ -2,6 +2,7 @@ package vetutil
 
 import (
 	"flag"
+	"fmt"
 	"go/ast"
 	"go/token"
 	"strings"
@@ -20,6 +21,17 @@ const AllowPrefix = "//leaklab:allow"
 // AllowedFlag is the name of the flag, on every leaklab analyzer, that
 // also reports the findings an allow comment allows, marked as allowed.
 const AllowedFlag = "allowed"
+
+// SetAllowed sets the -allowed flag (AllowedFlag) of every analyzer in as
+// to show: whether it also reports the findings an allow comment allows.
+func SetAllowed(as []*analysis.Analyzer, show bool) error {
+	for _, a := range as {
+		if err := a.Flags.Set(AllowedFlag, fmt.Sprint(show)); err != nil {
+			return fmt.Errorf("analyzer %s: %w", a.Name, err)
+		}
+	}
+	return nil
+}
 
 // Reporter reports the findings of one analyzer, except those an allow
 // comment allows (unless ShowAllowed is set, which reports them too with

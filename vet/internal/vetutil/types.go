@@ -82,6 +82,18 @@ func ObjOf(pass *analysis.Pass, e ast.Expr) *types.Var {
 	return v
 }
 
+// IsPkgVar reports whether e (maybe in parentheses) is a selector that
+// names the package-level variable name of the package pkgPath, such as
+// http.DefaultClient, whatever name the file imports the package under.
+func IsPkgVar(pass *analysis.Pass, e ast.Expr, pkgPath, name string) bool {
+	sel, ok := ast.Unparen(e).(*ast.SelectorExpr)
+	if !ok || sel.Sel.Name != name {
+		return false
+	}
+	v, ok := pass.TypesInfo.Uses[sel.Sel].(*types.Var)
+	return ok && v.Pkg() != nil && v.Pkg().Path() == pkgPath
+}
+
 // IsLocal reports whether v is declared inside fn (a parameter counts).
 func IsLocal(v *types.Var, fn ast.Node) bool {
 	return v != nil && !v.IsField() && fn.Pos() <= v.Pos() && v.Pos() < fn.End()
@@ -103,6 +115,17 @@ func ImportName(file *ast.File, path string) string {
 		return imp.Name.Name
 	}
 	return ""
+}
+
+// Field is the name: value element of the struct literal lit, nil if
+// lit sets no field name by key.
+func Field(lit *ast.CompositeLit, name string) *ast.KeyValueExpr {
+	for _, el := range lit.Elts {
+		if kv, ok := el.(*ast.KeyValueExpr); ok && kv.Key.(*ast.Ident).Name == name {
+			return kv
+		}
+	}
+	return nil
 }
 
 // IsZero reports whether e is a numeric constant 0.
